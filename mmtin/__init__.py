@@ -1,0 +1,17 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""mmtin: TIN, TDN and related efficient temporal models for MMAction2.
+
+Importing this package (directly, or through
+``custom_imports = dict(imports=['mmtin'])``) first applies the narrow
+compatibility fixes in :mod:`mmtin.compat`, then registers mmtin's types in
+MMAction2's registries.
+"""
+from .compat import apply_all as _apply_compat
+
+_apply_compat()
+
+
+from .version import __version__  # noqa: E402
+from . import datasets, engine, models, ops  # noqa: E402,F401
+
+__all__ = ['__version__']

@@ -1,0 +1,17 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Narrow fixes that make today's OpenMMLab stack work; see each module."""
+from . import checkpoint_globals, drn_stub, pkg_resources_shim
+
+_APPLIED = {}
+
+
+def apply_all() -> dict:
+    """Apply every fix once; returns which ones changed something."""
+    if not _APPLIED:
+        _APPLIED['pkg_resources'] = pkg_resources_shim.apply()
+        _APPLIED['drn_stub'] = drn_stub.apply()
+        _APPLIED['checkpoint_globals'] = checkpoint_globals.apply()
+    return dict(_APPLIED)
+
+
+__all__ = ['apply_all', 'checkpoint_globals', 'drn_stub', 'pkg_resources_shim']

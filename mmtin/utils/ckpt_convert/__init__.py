@@ -1,0 +1,2 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Converters from published checkpoint formats (see tools/convert_checkpoint.py)."""
