@@ -12,10 +12,15 @@ Each converter lives in ``mmtin/utils/ckpt_convert/<name>.py`` and exposes
 import argparse
 import importlib
 import os.path as osp
+import sys
 
 import torch
 
-import mmtin  # noqa: F401  (compat fixes)
+try:
+    import mmtin  # noqa: F401  (compat fixes)
+except ImportError:  # running from a source checkout without pip install
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    import mmtin  # noqa: F401
 
 CONVERTERS = {
     'official-tin': 'mmtin.utils.ckpt_convert.official_tin',

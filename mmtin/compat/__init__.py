@@ -1,6 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """Narrow fixes that make today's OpenMMLab stack work; see each module."""
-from . import checkpoint_globals, drn_stub, pkg_resources_shim
+from . import (checkpoint_globals, drn_stub, mmpretrain_torchvision,
+               pkg_resources_shim)
 
 _APPLIED = {}
 
@@ -11,7 +12,11 @@ def apply_all() -> dict:
         _APPLIED['pkg_resources'] = pkg_resources_shim.apply()
         _APPLIED['drn_stub'] = drn_stub.apply()
         _APPLIED['checkpoint_globals'] = checkpoint_globals.apply()
+        _APPLIED['mmpretrain_torchvision'] = mmpretrain_torchvision.apply()
     return dict(_APPLIED)
 
 
-__all__ = ['apply_all', 'checkpoint_globals', 'drn_stub', 'pkg_resources_shim']
+__all__ = [
+    'apply_all', 'checkpoint_globals', 'drn_stub', 'mmpretrain_torchvision',
+    'pkg_resources_shim'
+]

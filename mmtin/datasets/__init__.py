@@ -1,2 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .checked_video_dataset import (BrokenVideoError,  # noqa: F401
+                                    CheckedVideoDataset)
 from .transforms import *  # noqa: F401,F403

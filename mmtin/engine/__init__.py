@@ -1,2 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-__all__ = []
+from .device_aware_ddp import DeviceAwareDDP
+from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
+                    ConfigCheckHook, EpochSeedHook)
+
+__all__ = [
+    'DeviceAwareDDP', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
+    'ConfigCheckHook', 'EpochSeedHook'
+]

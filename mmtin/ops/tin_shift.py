@@ -21,17 +21,31 @@ shifts the gradient the other way (``grad_out[t - s]``); models trained with
 mmcv-TIN therefore saw a wrong data gradient through the shifted channels.
 The gradient w.r.t. the offset (``d1 - d0``) is the same in both.
 
-Two backends compute the same math:
+Two backends compute the same math. View the input as rows ``[N*T*G, L]``
+(``L = C/G * H * W``); output row ``(n, t, g)`` is the weighted sum of at
+most two input rows (``K`` taps: 1 for :func:`tin_shift`, 2 for
+:func:`linear_sampler`), with weight 0 for a tap outside the clip.
 
-* ``'embedding_bag'`` (eager default): each output row ``(n, t, g)`` is a
-  weighted sum of at most two input rows, which ``F.embedding_bag`` computes
-  in one fused pass on CPU and CUDA; its autograd is a scatter-add.
-* ``'gather'`` (used while tracing for ONNX or under ``torch.compile``):
-  ``torch.gather`` plus a multiply-add, which every exporter understands.
+* ``'embedding_bag'`` (eager default): one ``F.embedding_bag`` pass over the
+  data. Everything that does not depend on the offset values (row index and
+  in-clip mask of every tap for each of the ``2T + 2`` distinguishable
+  integer shifts) is tabulated once per ``(N, T, G, K, device, dtype)`` and
+  cached, so a call costs 7 small kernels (``bucketize`` of the offset and
+  an add give each output row its table row, one ``index_select`` looks up
+  source rows and weight slots, 3 kernels compute the weights, one
+  ``index_select`` places them) plus the bag sum.
+* ``'gather'`` (chosen automatically while tracing: ``torch.compile``,
+  ``torch.jit.trace``, ONNX export): ``index_select`` of the K source rows
+  plus a multiply-add, built from ``arange`` with no cached state, which
+  every exporter and compiler understands.
 
-No step synchronises with the host: offsets never leave the device.
+Both backends agree with MMAction2's forward to within one rounding of the
+last add (``'gather'`` rounds exactly like it; ``embedding_bag`` may fuse
+the multiply-add). No step synchronises with the host: offsets never leave
+the device (no ``.item()``, ``.tolist()``, ``.cpu()`` or Python ``bool`` of a
+tensor), and no output shape depends on tensor values.
 """
-from typing import Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -75,87 +89,206 @@ def interpolation_weights(offset: Tensor) -> Tuple[Tensor, Tensor, Tensor]:
     return o0, w0, w1
 
 
-def _taps(offset0: Tensor, weights: Tensor, num_frames: int):
-    """Source frames and weights of each output frame.
+try:
+    from torch.compiler import is_compiling as _is_compiling
+except ImportError:  # torch < 2.3
+    from torch._dynamo import is_compiling as _is_compiling
 
-    Args:
-        offset0 (Tensor): ``[N, G]`` integer-valued float shifts of tap 0;
-            tap k uses shift ``offset0 + k``.
-        weights (Tensor): ``[N, G, K]`` weight of each tap.
-        num_frames (int): T.
+
+def _tracing() -> bool:
+    """Under torch.compile / torch.export (also the dynamo ONNX exporter) or
+    torch.jit.trace (also the TorchScript ONNX exporter)."""
+    return _is_compiling() or torch.jit.is_tracing()
+
+
+def _use_gather(backend: str, tracing: bool) -> bool:
+    if backend == 'auto':
+        return tracing
+    if backend in _BACKENDS:
+        return backend == 'gather'
+    raise ValueError(f'backend must be one of {_BACKENDS}, got {backend!r}')
+
+
+# ---------------------------------------------------------------------------
+# 'embedding_bag' backend
+# ---------------------------------------------------------------------------
+# Offset-independent tables, keyed by (N, T, G, K, device, data dtype, offset
+# dtype). Filled in eager mode only (never while tracing/compiling); cleared
+# when full so that varying shapes cannot grow it without bound.
+_TABLES: Dict[tuple, Tuple[Tensor, ...]] = {}
+_MAX_TABLES = 64
+
+
+def _build_tables(n: int, num_frames: int, groups: int, num_taps: int,
+                  device: torch.device, dtype: torch.dtype,
+                  odtype: torch.dtype) -> Tuple[Tensor, ...]:
+    """Everything the embedding_bag backend needs that does not depend on
+    the offset values.
+
+    Tap ``k`` of output row ``(n, t, g)`` reads frame ``t - o0[n, g] - k``.
+    Only ``o0 = floor(offset)`` clamped to ``[-T-1, T]`` matters (beyond it
+    every tap is outside the clip): ``D = 2T + 2`` cases, which
+    ``bucketize(offset, [-T, ..., T], right=True)`` numbers as ``b =
+    clamp(o0, -T-1, T) + T + 1`` in one kernel. Row ``((n*T + t)*G + g)*D +
+    b`` of ``index`` holds the K source rows in the ``[N*T*G, L]`` view of
+    the input (clamped into the clip), the same row of ``inside`` holds 1
+    for taps inside the clip and 0 outside, and the same row of ``wsel``
+    picks each tap's weight from the flattened ``[N, G, 3]`` tensor ``[w0,
+    w1, 0]``: ``(n*G + g)*3 + k`` inside the clip, ``(n*G + g)*3 + 2`` (the
+    zero) outside.
 
     Returns:
-        tuple[Tensor]: ``src`` ``[N, T, G, K]`` source frame (clamped into
-        the clip) as int64, and ``w`` ``[N, T, G, K]`` with zeros where the
-        source frame falls outside the clip.
+        tuple[Tensor]: ``boundaries [2T+1]`` (``odtype``), ``keybase [N, T,
+        G]``, ``lookup [2, N*T*G*D, K]`` (``index`` and ``wsel``), ``inside
+        [N*T*G*D, K]`` (``dtype``), ``bag_offsets [N*T*G]`` and, for the
+        interpolation weights, ``one`` (0-dim), ``bias = [0, 1, 0]`` and
+        ``sign = [1, -1, 0]`` (``odtype``).
     """
-    num_taps = weights.shape[-1]
-    t = torch.arange(num_frames, device=offset0.device,
-                     dtype=offset0.dtype).view(1, -1, 1, 1)
-    k = torch.arange(num_taps, device=offset0.device,
-                     dtype=offset0.dtype).view(1, 1, 1, -1)
-    src = t - k - offset0[:, None, :, None]  # [N, T, G, K]
-    inside = (src >= 0) & (src <= num_frames - 1)
-    w = weights[:, None] * inside.to(weights.dtype)
-    return src.clamp(0, num_frames - 1).long(), w
-
-
-def _use_gather(backend: str) -> bool:
-    if backend not in _BACKENDS:
-        raise ValueError(f'backend must be one of {_BACKENDS}, got '
-                         f'{backend!r}')
-    if backend != 'auto':
-        return backend == 'gather'
-    tracing = torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
-    compiling = hasattr(torch, 'compiler') and torch.compiler.is_compiling()
-    return tracing or compiling
-
-
-def _temporal_mix(x: Tensor, offset0: Tensor, weights: Tensor,
-                  backend: str) -> Tensor:
-    """``out[n,t,g] = sum_k weights[n,g,k] * x[n, t - offset0 - k, g]``."""
-    n, num_frames, c = x.shape[:3]
-    groups = offset0.shape[1]
-    rows = x.reshape(n, num_frames, groups, -1)  # [N, T, G, L]
-    src, w = _taps(offset0, weights.to(x.dtype), num_frames)
-    if _use_gather(backend):
-        length = rows.shape[-1]
-        out = None
-        for k in range(src.shape[-1]):
-            index = src[..., k:k + 1].expand(-1, -1, -1, length)
-            term = torch.gather(rows, 1, index) * w[..., k:k + 1]
-            out = term if out is None else out + term
+    t_, d_ = num_frames, 2 * num_frames + 2
+    kw = dict(device=device, dtype=torch.int64)
+    rows = torch.arange(n * t_ * groups, **kw)
+    keybase = (rows * d_).view(n, t_, groups)
+    nn_ = torch.arange(n, **kw).view(-1, 1, 1, 1, 1)
+    tt = torch.arange(t_, **kw).view(1, -1, 1, 1, 1)
+    gg = torch.arange(groups, **kw).view(1, 1, -1, 1, 1)
+    o0 = torch.arange(d_, **kw).view(1, 1, 1, -1, 1) - (t_ + 1)
+    kk = torch.arange(num_taps, **kw).view(1, 1, 1, 1, -1)
+    src = (tt - o0 - kk).expand(n, t_, groups, d_, num_taps)  # source frame
+    inside = (src >= 0) & (src < t_)
+    index = (nn_ * t_ + src.clamp(0, t_ - 1)) * groups + gg
+    wsel = (nn_ * groups + gg) * 3 + torch.where(inside, kk, 2)
+    if odtype.is_floating_point:
+        fkw = dict(device=device, dtype=odtype)
+        consts = (torch.ones((), **fkw), torch.tensor([0, 1, 0], **fkw),
+                  torch.tensor([1, -1, 0], **fkw))
     else:
-        # flat row id of (n, src, g) in the [N*T*G, L] view
-        base = torch.arange(
-            n, device=x.device).view(-1, 1, 1, 1) * (num_frames * groups)
-        grp = torch.arange(groups, device=x.device).view(1, 1, -1, 1)
-        index = base + src * groups + grp
-        out = F.embedding_bag(
-            index.reshape(-1, index.shape[-1]),
-            rows.reshape(n * num_frames * groups, -1),
-            per_sample_weights=w.reshape(-1, w.shape[-1]),
-            mode='sum')
-    return out.reshape(x.shape)
+        consts = (None, None, None)
+    # index and wsel stacked, so one index_select along dim 1 looks both up
+    # and leaves each contiguous
+    lookup = torch.stack([index, wsel]).reshape(2, -1, num_taps)
+    return (torch.arange(-t_, t_ + 1, device=device, dtype=odtype), keybase,
+            lookup, inside.to(dtype).reshape(-1, num_taps),
+            rows * num_taps) + consts
 
 
+def _tables(n: int, num_frames: int, groups: int, num_taps: int,
+            device: torch.device, dtype: torch.dtype, odtype: torch.dtype,
+            cache: bool) -> Tuple[Tensor, ...]:
+    key = (n, num_frames, groups, num_taps, device, dtype, odtype)
+    if not cache:
+        return _build_tables(*key)
+    tables = _TABLES.get(key)
+    if tables is None:
+        if len(_TABLES) >= _MAX_TABLES:
+            _TABLES.clear()
+        tables = _TABLES[key] = _build_tables(*key)
+    return tables
+
+
+def _mix_embedding_bag(x: Tensor, offset: Tensor, interpolate: bool,
+                       cache: bool) -> Tensor:
+    """``out[n,t,g] = sum_k w[n,g,k] * x[n, t - floor(offset) - k, g]``, zero
+    outside the clip, as one ``F.embedding_bag``. ``interpolate=False``: a
+    single tap of weight 1 (integer shift); ``True``: two taps weighted by
+    :func:`interpolation_weights` of ``offset``."""
+    n, num_frames = x.shape[:2]
+    groups = offset.shape[1]
+    num_taps = 2 if interpolate else 1
+    (boundaries, keybase, lookup, inside, bag_offsets, one, bias,
+     sign) = _tables(n, num_frames, groups, num_taps, x.device, x.dtype,
+                     offset.dtype, cache)
+    # table row of every output row: [N, T, G] -> [N*T*G]
+    key = torch.bucketize(offset, boundaries, right=True)
+    key = (keybase + key[:, None]).view(-1)
+    if interpolate:
+        index, wsel = lookup.index_select(1, key).unbind(0)
+        # interpolation_weights() bit for bit, in 3 kernels: offset % 1 is
+        # offset - floor(offset) exactly (fmod is exact, then one rounding
+        # of the same real number), w0 = 1 - that, and [w0, w1 = 1 - w0, 0]
+        # = bias + w0 * sign (products by 1, -1, 0 are exact: one rounding)
+        w0 = one - torch.remainder(offset, one)
+        weights = torch.addcmul(bias, w0[..., None], sign).to(x.dtype)
+        psw = weights.view(-1).index_select(0, wsel.view(-1))
+    else:
+        index = lookup[0].index_select(0, key)
+        psw = inside.index_select(0, key).view(-1)
+    out = F.embedding_bag(
+        index.view(-1),
+        x.reshape(n * num_frames * groups, -1),
+        bag_offsets,
+        per_sample_weights=psw,
+        mode='sum')
+    return out.view(x.shape)
+
+
+# ---------------------------------------------------------------------------
+# 'gather' backend
+# ---------------------------------------------------------------------------
+def _mix_gather(x: Tensor, offset0: Tensor,
+                weights: Optional[Tensor]) -> Tensor:
+    """Same as :func:`_mix_embedding_bag` with ``index_select`` (ONNX
+    ``Gather``) and a multiply-add; no cached state, so it traces and
+    compiles cleanly. ``offset0`` ``[N, G]`` is the (float) integer shift of
+    tap 0, ``weights`` ``[N, G, K]`` the tap weights (``None``: one tap of
+    weight 1)."""
+    n, num_frames = x.shape[:2]
+    groups = offset0.shape[1]
+    num_taps = 1 if weights is None else weights.shape[-1]
+    rows = x.reshape(n * num_frames * groups, -1)
+    fkw = dict(device=x.device, dtype=offset0.dtype)
+    t = torch.arange(num_frames, **fkw).view(1, -1, 1, 1)
+    k = torch.arange(num_taps, **fkw).view(1, 1, 1, -1)
+    src = t - k - offset0[:, None, :, None]  # [N, T, G, K] source frame
+    w = ((src >= 0) & (src <= num_frames - 1)).to(x.dtype)
+    if weights is not None:
+        w = w * weights[:, None]
+    base = torch.arange(n, device=x.device).view(-1, 1, 1, 1) * num_frames
+    grp = torch.arange(groups, device=x.device).view(1, 1, -1, 1)
+    index = (base + src.clamp(0, num_frames - 1).long()) * groups + grp
+    taps = rows.index_select(0, index.reshape(-1)).view(
+        n * num_frames * groups, num_taps, -1)
+    w = w.reshape(n * num_frames * groups, num_taps, 1)
+    out = taps[:, 0] * w[:, 0]
+    for i in range(1, num_taps):
+        out = out + taps[:, i] * w[:, i]
+    return out.view(x.shape)
+
+
+# ---------------------------------------------------------------------------
+# public ops
+# ---------------------------------------------------------------------------
 def tin_shift(x: Tensor, shift: Tensor, backend: str = 'auto') -> Tensor:
     """Shift channel groups along time by integer offsets (zero padded).
 
+    ``out[n, t, c] = x[n, t - shift[n, g(c)], c]`` when ``0 <= t - shift <
+    T``, else 0, with ``g(c) = c // (C // G)``: mmcv's ``tin_shift``
+    forward. Its gradient is the true adjoint (``grad_x[t] = grad_out[t +
+    s]``), not mmcv's CUDA backward (``grad_out[t - s]``); the shift gets no
+    gradient.
+
     Args:
         x (Tensor): ``[N, T, C, ...]``, floating point.
-        shift (Tensor): ``[N, G]`` integer (or integer-valued float)
-            offsets; ``C`` must be divisible by ``G``.
+        shift (Tensor): ``[N, G]`` integer (any integer dtype, or
+            integer-valued float; other floats are floored) offsets; ``C``
+            must be divisible by ``G``.
         backend (str): ``'auto'``, ``'embedding_bag'`` or ``'gather'``.
-            Default: ``'auto'``.
+            Default: ``'auto'`` (``'gather'`` while tracing/compiling,
+            ``'embedding_bag'`` otherwise).
 
     Returns:
         Tensor: same shape and dtype as ``x``.
     """
     _check_inputs(x, shift, 'tin_shift')
-    offset0 = shift.to(x.dtype if x.is_floating_point() else torch.float32)
-    ones = torch.ones_like(offset0).unsqueeze(-1)
-    return _temporal_mix(x, offset0, ones, backend)
+    tracing = _tracing()
+    if _use_gather(backend, tracing):
+        num_frames = x.shape[1]
+        # beyond +-T every source frame is outside the clip; clamping first
+        # keeps the float arithmetic exact for huge integer shifts
+        shift = shift.clamp(-num_frames - 1, num_frames)
+        shift = shift.floor() if shift.is_floating_point() else shift.to(
+            torch.float32)
+        return _mix_gather(x, shift, None)
+    return _mix_embedding_bag(x, shift, interpolate=False, cache=not tracing)
 
 
 def linear_sampler(data: Tensor,
@@ -164,23 +297,36 @@ def linear_sampler(data: Tensor,
                    out_dtype: Optional[torch.dtype] = None) -> Tensor:
     """Sample frames at fractional positions ``t - offset``, zero outside.
 
+    Same forward as MMAction2's ``linear_sampler`` (two mmcv ``tin_shift``
+    calls): ``o0 = floor(offset)``, ``w0 = 1 - (offset - o0)``, ``w1 = 1 -
+    w0``, ``out = w0 * shift(data, o0) + w1 * shift(data, o0 + 1)``.
+    Gradients: the true adjoint for ``data``, ``d1 - d0`` for ``offset``.
+
     Args:
-        data (Tensor): ``[N, T, C, H, W]`` (or ``[N, T, C, L]``).
+        data (Tensor): ``[N, T, C, H, W]`` (or ``[N, T, C, ...]``).
         offset (Tensor): ``[N, G]`` float offsets, one per contiguous group
-            of ``C // G`` channels.
+            of ``C // G`` channels. fp16/bf16 (and integer) offsets are
+            promoted to fp32 for the weights.
         backend (str): ``'auto'``, ``'embedding_bag'`` or ``'gather'``.
-            Default: ``'auto'``.
+            Default: ``'auto'`` (``'gather'`` while tracing/compiling,
+            ``'embedding_bag'`` otherwise).
         out_dtype (torch.dtype, optional): compute/output dtype; defaults to
-            ``data.dtype``.
+            ``data.dtype`` (MMAction2 allocates fp32 whatever the input).
 
     Returns:
-        Tensor: same shape as ``data``.
+        Tensor: same shape as ``data``, dtype ``out_dtype or data.dtype``.
     """
     _check_inputs(data, offset, 'linear_sampler')
     if out_dtype is not None and data.dtype != out_dtype:
         data = data.to(out_dtype)
-    # interpolation weights in the offset's precision (fp32 under autocast)
-    o0, w0, w1 = interpolation_weights(offset.float() if offset.dtype in (
-        torch.float16, torch.bfloat16) else offset)
-    weights = torch.stack([w0, w1], dim=-1)
-    return _temporal_mix(data, o0, weights, backend)
+    # the weights in the offset's precision, at least fp32
+    if not offset.is_floating_point() or offset.dtype in (torch.float16,
+                                                          torch.bfloat16):
+        offset = offset.float()
+    tracing = _tracing()
+    if _use_gather(backend, tracing):
+        o0, w0, w1 = interpolation_weights(offset)
+        weights = torch.stack([w0, w1], dim=-1).to(data.dtype)
+        return _mix_gather(data, o0, weights)
+    return _mix_embedding_bag(data, offset, interpolate=True,
+                              cache=not tracing)

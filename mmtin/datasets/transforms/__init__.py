@@ -1,2 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-__all__ = []
+from .tdn_sample_frames import TDNSampleFrames
+
+__all__ = ['TDNSampleFrames']

@@ -1,2 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-__all__ = []
+from .movinet_head import MoViNetHead
+from .segment_consensus_head import SegmentConsensusHead
+
+__all__ = ['MoViNetHead', 'SegmentConsensusHead']

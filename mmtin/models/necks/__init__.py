@@ -1,2 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-__all__ = []
+from .tin_shift_neck import TINShiftNeck
+
+__all__ = ['TINShiftNeck']

@@ -1,2 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-__all__ = []
+from .movinet_stream_recognizer import MoViNetStreamRecognizer
+
+__all__ = ['MoViNetStreamRecognizer']

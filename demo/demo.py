@@ -1,0 +1,156 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Recognise the action in one video and print the top-5 labels.
+
+Usage::
+
+    python demo/demo.py VIDEO CONFIG CHECKPOINT LABEL_MAP \
+        [--device cpu] [--topk 5] [--cfg-options k=v ...]
+
+``CHECKPOINT`` is a checkpoint file (a Runner checkpoint or a plain
+``{'state_dict': ...}`` file) or ``none``: a randomly initialised model
+(pretrained downloads removed from the config), which is only useful to
+check the plumbing. ``LABEL_MAP`` has one class name per line, in class
+index order.
+
+The config's ``test_pipeline`` (else ``test_dataloader.dataset.pipeline``)
+prepares the video, through :func:`mmaction.apis.inference_recognizer`. A
+pipeline written for extracted frames (``RawFrameDecode``) is switched to
+decoding the video with decord.
+
+Example::
+
+    python demo/demo.py ../shared/data/videos/demo.mp4 \
+        configs/tin_r50_1x1x8_40e_sthv1.py tin.pth labels.txt --device cpu
+"""
+import argparse
+import copy
+import os.path as osp
+import sys
+
+try:
+    import mmtin  # noqa: F401  (compat fixes + registration)
+except ImportError:  # run from a checkout without `pip install`
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    import mmtin  # noqa: F401
+
+import torch  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.dataset import Compose  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+
+from mmaction.apis import inference_recognizer, init_recognizer  # noqa
+from mmtin.utils.model_analysis import disable_pretrained  # noqa: E402
+
+NO_CHECKPOINT = 'none'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Top-k action labels of one video')
+    parser.add_argument('video', help='video file')
+    parser.add_argument('config', help='config file')
+    parser.add_argument(
+        'checkpoint',
+        help=f'checkpoint file, or "{NO_CHECKPOINT}" for a randomly '
+        'initialised model')
+    parser.add_argument('label_map', help='class names, one per line')
+    parser.add_argument(
+        '--device',
+        default='cuda:0' if torch.cuda.is_available() else 'cpu',
+        help='device to run on')
+    parser.add_argument('--topk', type=int, default=5, help='labels shown')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value pairs')
+    args = parser.parse_args(argv)
+    if args.topk < 1:
+        parser.error('--topk must be >= 1')
+    return args
+
+
+def load_labels(path):
+    """Class names, one per non-empty line."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'label map not found: {path}')
+    with open(path, encoding='utf-8') as f:
+        labels = [line.strip() for line in f if line.strip()]
+    if not labels:
+        raise ValueError(f'label map {path} has no labels')
+    return labels
+
+
+def video_pipeline(cfg):
+    """The config's test pipeline, made to decode a video file."""
+    pipeline = cfg.get('test_pipeline', None)
+    if pipeline is None:
+        dataset = cfg.get('test_dataloader', {}).get('dataset', {})
+        pipeline = dataset.get('pipeline', None)
+    if not pipeline:
+        raise KeyError(f'config {cfg.filename} has no `test_pipeline` (nor '
+                       '`test_dataloader.dataset.pipeline`)')
+    pipeline = copy.deepcopy(list(pipeline))
+    kinds = [str(step.get('type', '')) for step in pipeline]
+    if 'RawFrameDecode' in kinds and not any(
+            k.endswith('Init') for k in kinds):
+        pipeline[kinds.index('RawFrameDecode')] = dict(type='DecordDecode')
+        pipeline.insert(0, dict(type='DecordInit'))
+    return pipeline
+
+
+def build_model(cfg, checkpoint, device):
+    """``init_recognizer`` without downloads; ``checkpoint='none'`` keeps
+    the model's own random initialisation."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    disable_pretrained(cfg.model)
+    if checkpoint == NO_CHECKPOINT:
+        model = init_recognizer(cfg, None, device=device)
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel(logging.WARNING)
+        try:
+            model.init_weights()
+        finally:
+            logger.setLevel(level)
+        return model.eval()
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {checkpoint} (use '
+                                f'"{NO_CHECKPOINT}" for a random model)')
+    return init_recognizer(cfg, checkpoint, device=device)
+
+
+def predict(video, cfg, checkpoint, labels, device='cpu', topk=5):
+    """Top-k ``(label, score)`` pairs of one video, best first."""
+    if not osp.isfile(video):
+        raise FileNotFoundError(f'video not found: {video}')
+    model = build_model(cfg, checkpoint, device)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    pipeline = Compose(video_pipeline(cfg))
+    result = inference_recognizer(model, video, test_pipeline=pipeline)
+    scores = result.pred_score.detach().float().cpu()
+    if scores.numel() != len(labels):
+        raise ValueError(
+            f'the label map has {len(labels)} labels but the model scores '
+            f'{scores.numel()} classes (cls_head.num_classes)')
+    values, indices = scores.topk(min(topk, scores.numel()))
+    return [(labels[i], float(v)) for v, i in zip(values, indices.tolist())]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    labels = load_labels(args.label_map)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    top = predict(args.video, cfg, args.checkpoint, labels, args.device,
+                  args.topk)
+    print(f'The top-{len(top)} labels with corresponding scores are:')
+    for label, score in top:
+        print(f'{label}: {score:.6f}')
+
+
+if __name__ == '__main__':
+    main()

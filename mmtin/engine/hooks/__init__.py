@@ -1,0 +1,10 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .broken_video_report_hook import BrokenVideoReportHook
+from .config_check_hook import ConfigCheckHook
+from .epoch_seed_hook import EpochSeedHook
+
+__all__ = [
+    'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
+    'EpochSeedHook'
+]

@@ -1,0 +1,479 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""TDN (Temporal Difference Networks) ResNet backbone.
+
+Paper: Wang et al., "TDN: Temporal Difference Networks for Efficient Action
+Recognition", CVPR 2021 (https://arxiv.org/abs/2012.10071). Numerically
+equal, in eval mode, to the official model (MCG-NJU/TDN ``ops/tdn_net.py``)
+loaded through ``tools/convert_checkpoint.py official-tdn``.
+
+Conv biases: the official ResNet convs have ``bias=True``. Here they are
+MMAction2 ``ConvModule``\\ s without bias; the converter folds each bias into
+the BN that follows (``running_mean -= bias``), which is exact in eval mode
+and in training mode (batch statistics cancel a constant bias).
+
+Depths 18 and 34 (``BasicBlock``) are an mmtin extension, not part of the
+published model: see :class:`TDNBasicBlock` for where the temporal modules
+go.
+"""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmaction.models.backbones.resnet import BasicBlock, Bottleneck
+from mmaction.registry import MODELS
+from mmaction.utils import ConfigType
+from mmcv.cnn import ConvModule
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModule
+from mmengine.model.weight_init import (constant_init, initialize,
+                                        kaiming_init)
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
+from torch import Tensor
+from torch.utils import checkpoint as cp
+
+from ..layers.long_term_tdm import LongTermTDM
+from ..layers.short_term_tdm import ShortTermTDM
+from ..layers.temporal_depthwise_conv import TemporalDepthwiseConv
+
+
+class TDNBottleneck(Bottleneck):
+    """ResNet Bottleneck with an L-TDM and a temporal conv after ``conv1``.
+
+    ``conv1 (1x1, BN, ReLU) -> ltdm -> tconv -> conv2 (3x3, stride) ->
+    conv3 -> (+ identity) -> ReLU``; both temporal modules run at the input
+    resolution of the block on ``planes`` channels.
+
+    Args:
+        inplanes (int): Input channels.
+        planes (int): Bottleneck channels (output is ``4 * planes``).
+        num_segments (int): Segments per clip T. Default: 8.
+        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`.
+            Default: ``dict()``.
+        tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`.
+            Default: ``dict()``.
+        **kwargs: Arguments of MMAction2's ``Bottleneck`` (``stride``,
+            ``downsample``, ``conv_cfg``, ``norm_cfg``, ``with_cp``, ...).
+    """
+
+    def __init__(self,
+                 inplanes: int,
+                 planes: int,
+                 num_segments: int = 8,
+                 ltdm_cfg: Dict = dict(),
+                 tconv_cfg: Dict = dict(),
+                 **kwargs) -> None:
+        super().__init__(inplanes, planes, **kwargs)
+        self.ltdm = LongTermTDM(planes, num_segments, **ltdm_cfg)
+        self.tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``(N*T, inplanes, H, W) -> (N*T, 4*planes, H/s, W/s)``."""
+
+        def _inner_forward(x):
+            out = self.tconv(self.ltdm(self.conv1(x)))
+            out = self.conv3(self.conv2(out))
+            identity = x if self.downsample is None else self.downsample(x)
+            return out + identity
+
+        if self.with_cp and x.requires_grad:
+            out = cp.checkpoint(_inner_forward, x, use_reentrant=False)
+        else:
+            out = _inner_forward(x)
+        return self.relu(out)
+
+
+class CheckpointBasicBlock(BasicBlock):
+    """MMAction2's ResNet ``BasicBlock`` with gradient checkpointing.
+
+    Same modules and state-dict keys as ``BasicBlock`` (``conv1``,
+    ``conv2``, ``downsample``), which has no ``with_cp``.
+
+    Args:
+        inplanes (int): Input channels.
+        planes (int): Output channels.
+        with_cp (bool): Gradient checkpointing of the block. Default: False.
+        **kwargs: Arguments of MMAction2's ``BasicBlock`` (``stride``,
+            ``downsample``, ``conv_cfg``, ``norm_cfg``, ``act_cfg``, ...).
+    """
+
+    def __init__(self,
+                 inplanes: int,
+                 planes: int,
+                 with_cp: bool = False,
+                 **kwargs) -> None:
+        super().__init__(inplanes, planes, **kwargs)
+        self.with_cp = with_cp
+
+    def _residual(self, x: Tensor) -> Tensor:
+        """``conv2(conv1(x))``, the residual branch."""
+        return self.conv2(self.conv1(x))
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``(N*T, inplanes, H, W) -> (N*T, planes, H/s, W/s)``."""
+
+        def _inner_forward(x):
+            identity = x if self.downsample is None else self.downsample(x)
+            return self._residual(x) + identity
+
+        if self.with_cp and x.requires_grad:
+            out = cp.checkpoint(_inner_forward, x, use_reentrant=False)
+        else:
+            out = _inner_forward(x)
+        return self.relu(out)
+
+
+class TDNBasicBlock(CheckpointBasicBlock):
+    """ResNet BasicBlock with an L-TDM and a temporal conv after ``conv1``.
+
+    mmtin's extension of TDN to ResNet-18/34 (the published model only has
+    Bottleneck ResNets): ``conv1 (3x3, stride, BN, ReLU) -> ltdm -> tconv ->
+    conv2 (3x3, BN) -> (+ identity) -> ReLU``. As in :class:`TDNBottleneck`
+    both temporal modules follow the first conv-BN-ReLU and run on
+    ``planes`` channels (L-TDM reduction ``c = planes // 16``: 8/16/32 in
+    layer2/3/4); since the first conv of a BasicBlock carries the stride,
+    they run at the output resolution of the block.
+
+    Args:
+        inplanes (int): Input channels.
+        planes (int): Output channels.
+        num_segments (int): Segments per clip T. Default: 8.
+        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`.
+            Default: ``dict()``.
+        tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`.
+            Default: ``dict()``.
+        **kwargs: Arguments of :class:`CheckpointBasicBlock`.
+    """
+
+    def __init__(self,
+                 inplanes: int,
+                 planes: int,
+                 num_segments: int = 8,
+                 ltdm_cfg: Dict = dict(),
+                 tconv_cfg: Dict = dict(),
+                 **kwargs) -> None:
+        super().__init__(inplanes, planes, **kwargs)
+        self.ltdm = LongTermTDM(planes, num_segments, **ltdm_cfg)
+        self.tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
+
+    def _residual(self, x: Tensor) -> Tensor:
+        return self.conv2(self.tconv(self.ltdm(self.conv1(x))))
+
+
+def make_tdn_res_layer(block: type, inplanes: int, planes: int, blocks: int,
+                       stride: int, conv_cfg: ConfigType,
+                       norm_cfg: ConfigType, act_cfg: ConfigType,
+                       **block_kwargs) -> nn.Sequential:
+    """A ResNet stage of ``blocks`` blocks, the first one strided.
+
+    Module names follow MMAction2's ``make_res_layer`` (``{i}.conv{k}.conv``,
+    ``{i}.conv{k}.bn``, ``0.downsample.conv``, ``0.downsample.bn``).
+    """
+    downsample = None
+    if stride != 1 or inplanes != planes * block.expansion:
+        downsample = ConvModule(
+            inplanes,
+            planes * block.expansion,
+            kernel_size=1,
+            stride=stride,
+            bias=False,
+            conv_cfg=conv_cfg,
+            norm_cfg=norm_cfg,
+            act_cfg=None)
+    common = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+    layers = [
+        block(inplanes, planes, stride=stride, downsample=downsample,
+              **common, **block_kwargs)
+    ]
+    for _ in range(1, blocks):
+        layers.append(
+            block(planes * block.expansion, planes, **common, **block_kwargs))
+    return nn.Sequential(*layers)
+
+
+@MODELS.register_module()
+class TDNResNet(BaseModule):
+    """TDN ResNet backbone (50/101 as published; 18/34 an mmtin extension).
+
+    Input ``(N*T*5, 3, H, W)``, i.e. ``Recognizer2D`` + ``FormatShape('NCHW')``
+    on ``SampleFrames(clip_len=5, num_clips=T)``: the 5 consecutive frames
+    of a segment are adjacent, segments inner, clips outer. It is viewed as
+    ``(N*T, 15, H, W)``. Output ``(N*T, feat_dim, H/32, W/32)`` (``feat_dim``
+    2048 for depth 50/101, 512 for 18/34), for
+    ``TSMHead(num_segments=T, is_shift=False)``.
+
+    * RGB stream: the centre frame of each segment through a ResNet (stem,
+      ``layer1``..``layer4``); every block of ``layer2``..``layer4`` has an
+      L-TDM (``ltdm``) and a temporal conv (``tconv``) after its ``conv1``
+      (:class:`TDNBottleneck`; :class:`TDNBasicBlock` for depth 18/34).
+    * S-TDM: pooled RGB differences of the 5 frames through ``diff_conv1``
+      (7x7, 12->64, stride 2, BN, ReLU), the max pool and ``diff_layer1`` (a
+      plain ``layer1`` copy, 64 channels out for depth 18/34), fused (``alpha * x + beta * nearest_up(d)``)
+      after the RGB max pool and after ``layer1``.
+
+    Small maps: the L-TDM pools 2x2; on a map smaller than 2x2 (layer4 with
+    input < 64 px, e.g. the 32 px demo) its pool window shrinks to the map
+    (see :class:`LongTermTDM`), where the official code raises an error.
+
+    Args:
+        depth (int): 18, 34 (BasicBlock, mmtin extension), 50 or 101.
+        num_segments (int): Segments per clip T (8 or 16 as published).
+            Default: 8.
+        clip_len (int): Frames per segment; must be 5. Default: 5.
+        pretrained (str, optional): A torchvision ResNet checkpoint (path,
+            URL or ``torchvision://resnet50``, ``torchvision://resnet18``; its
+            depth must match ``depth``) loaded the way the official
+            code does: RGB stream and ``diff_layer1`` from it,
+            ``diff_conv1`` from its ``conv1`` averaged over RGB and expanded
+            to 12 channels. None: random init. Default: None.
+        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`
+            (``reduction``). Default: ``dict()``.
+        tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`
+            (``shift_div``). Default: ``dict()``.
+        stdm_cfg (dict): Extra arguments of :class:`ShortTermTDM`
+            (``fusion_weights``). Default: ``dict()``.
+        conv_cfg (dict): Conv layer config. Default: ``dict(type='Conv')``.
+        norm_cfg (dict): Norm layer config.
+            Default: ``dict(type='BN2d', requires_grad=True)``.
+        act_cfg (dict): Activation config.
+            Default: ``dict(type='ReLU', inplace=True)``.
+        norm_eval (bool): Keep BN layers in eval mode while training.
+            Default: False.
+        frozen_stages (int): Stages to freeze (-1: none; 0: both stems; i:
+            also ``layer1``..``layer{i}``, ``diff_layer1`` with ``layer1``).
+            Default: -1.
+        with_cp (bool): Gradient checkpointing of the blocks. Default: False.
+        init_cfg (dict, optional): Only ``dict(type='Pretrained',
+            checkpoint=..., prefix=...)`` (an mmtin/MMAction2 checkpoint
+            loaded after the official initialisation); the rest of the
+            initialisation is fixed, as in the official code. Default: None.
+    """
+
+    arch_settings = {
+        18: (BasicBlock, (2, 2, 2, 2)),
+        34: (BasicBlock, (3, 4, 6, 3)),
+        50: (Bottleneck, (3, 4, 6, 3)),
+        101: (Bottleneck, (3, 4, 23, 3))
+    }
+    clip_channels = 3
+
+    def __init__(self,
+                 depth: int,
+                 num_segments: int = 8,
+                 clip_len: int = 5,
+                 pretrained: Optional[str] = None,
+                 ltdm_cfg: Dict = dict(),
+                 tconv_cfg: Dict = dict(),
+                 stdm_cfg: Dict = dict(),
+                 conv_cfg: ConfigType = dict(type='Conv'),
+                 norm_cfg: ConfigType = dict(type='BN2d', requires_grad=True),
+                 act_cfg: ConfigType = dict(type='ReLU', inplace=True),
+                 norm_eval: bool = False,
+                 frozen_stages: int = -1,
+                 with_cp: bool = False,
+                 init_cfg: Optional[Dict] = None) -> None:
+        if init_cfg is not None and (not isinstance(init_cfg, dict) or
+                                     init_cfg.get('type') != 'Pretrained'):
+            raise ValueError(
+                "TDNResNet: init_cfg must be None or dict(type='Pretrained', "
+                f'checkpoint=...), got {init_cfg}')
+        super().__init__(init_cfg=init_cfg)
+        if depth not in self.arch_settings:
+            raise ValueError(f'TDNResNet: depth must be one of '
+                             f'{sorted(self.arch_settings)}, got {depth}')
+        if not isinstance(num_segments, int) or num_segments < 2:
+            raise ValueError('TDNResNet: num_segments must be an int >= 2 '
+                             f'(8 or 16 as published), got {num_segments}')
+        if clip_len != 5:
+            raise ValueError(
+                'TDNResNet: clip_len (frames per segment) must be 5, got '
+                f'{clip_len}; sample with SampleFrames(clip_len=5, ...)')
+        if pretrained is not None and not isinstance(pretrained, str):
+            raise TypeError('TDNResNet: pretrained must be a str or None, '
+                            f'got {type(pretrained).__name__}')
+        if not -1 <= frozen_stages <= 4:
+            raise ValueError('TDNResNet: frozen_stages must be in [-1, 4], '
+                             f'got {frozen_stages}')
+        self.depth = depth
+        self.num_segments = num_segments
+        self.clip_len = clip_len
+        self.pretrained = pretrained
+        self.norm_eval = norm_eval
+        self.frozen_stages = frozen_stages
+        block, self.stage_blocks = self.arch_settings[depth]
+        # plain and temporal blocks; both support with_cp
+        plain, temporal = {
+            BasicBlock: (CheckpointBasicBlock, TDNBasicBlock),
+            Bottleneck: (Bottleneck, TDNBottleneck)
+        }[block]
+        cfgs = dict(conv_cfg=conv_cfg, norm_cfg=norm_cfg, act_cfg=act_cfg)
+
+        # RGB stem (centre frame)
+        self.conv1 = ConvModule(
+            self.clip_channels, 64, 7, stride=2, padding=3, bias=False,
+            **cfgs)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        # S-TDM: difference stem and its own layer1
+        self.stdm = ShortTermTDM(num_segments, **stdm_cfg)
+        self.diff_conv1 = ConvModule(
+            self.clip_channels * (clip_len - 1), 64, 7, stride=2, padding=3,
+            bias=False, **cfgs)
+        self.diff_layer1 = make_tdn_res_layer(
+            plain, 64, 64, self.stage_blocks[0], 1, with_cp=with_cp,
+            **cfgs)
+        # RGB ResNet stages; layer2..4 carry the L-TDM and temporal conv
+        self.layer1 = make_tdn_res_layer(
+            plain, 64, 64, self.stage_blocks[0], 1, with_cp=with_cp,
+            **cfgs)
+        tdn_kwargs = dict(num_segments=num_segments, ltdm_cfg=ltdm_cfg,
+                          tconv_cfg=tconv_cfg, with_cp=with_cp)
+        inplanes = 64 * block.expansion
+        for i in range(1, 4):
+            planes = 64 * 2**i
+            layer = make_tdn_res_layer(temporal, inplanes, planes,
+                                       self.stage_blocks[i], 2, **cfgs,
+                                       **tdn_kwargs)
+            self.add_module(f'layer{i + 1}', layer)
+            inplanes = planes * block.expansion
+        self.feat_dim = inplanes
+
+    # ------------------------------------------------------------------ init
+    def init_weights(self) -> None:
+        """Official initialisation.
+
+        Every ``Conv2d`` (L-TDM included) gets ``normal(0, sqrt(2 / (k*k*
+        out_channels)))``, BN weight 1 / bias 0, temporal convs the shift
+        init. Then, with ``pretrained``, the torchvision weights are loaded
+        (see the class docstring); without, ``diff_conv1`` is the RGB mean of
+        an independent random stem conv, expanded to 12 channels.
+        """
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                kaiming_init(m, mode='fan_out', nonlinearity='relu',
+                             distribution='normal')
+            elif isinstance(m, _BatchNorm):
+                constant_init(m, 1, bias=0)
+            elif isinstance(m, TemporalDepthwiseConv):
+                m.init_weights()
+        if self.pretrained:
+            self._load_torchvision(self.pretrained)
+        else:
+            stem = torch.empty_like(self.conv1.conv.weight)
+            nn.init.kaiming_normal_(stem, mode='fan_out',
+                                    nonlinearity='relu')
+            self._inflate_diff_stem(stem)
+        if self.init_cfg is not None:
+            initialize(self, self.init_cfg)
+
+    def _inflate_diff_stem(self, rgb_weight: Tensor) -> None:
+        """``diff_conv1`` weight = RGB mean of ``rgb_weight`` (not divided by
+        the number of differences), repeated over the 12 input channels."""
+        weight = self.diff_conv1.conv.weight
+        with torch.no_grad():
+            weight.copy_(rgb_weight.mean(dim=1, keepdim=True).expand_as(
+                weight))
+
+    def _torchvision_names(self) -> List[tuple]:
+        """``(ConvModule, torchvision conv name, torchvision bn name)`` for
+        every ConvModule loaded from a torchvision ResNet."""
+        pairs = [(self.conv1, 'conv1', 'bn1')]
+        for prefix in ['diff_layer1', 'layer1', 'layer2', 'layer3', 'layer4']:
+            tv_prefix = 'layer1' if prefix == 'diff_layer1' else prefix
+            for name, m in getattr(self, prefix).named_modules():
+                if not isinstance(m, ConvModule):
+                    continue
+                block, sub = name.split('.', 1)
+                tv = f'{tv_prefix}.{block}.'
+                if sub == 'downsample':
+                    pairs.append((m, tv + 'downsample.0', tv + 'downsample.1'))
+                else:  # conv{k}
+                    pairs.append((m, tv + sub, tv + sub.replace('conv', 'bn')))
+        return pairs
+
+    def _load_torchvision(self, filename: str) -> None:
+        """Load a torchvision ResNet state dict (see :meth:`init_weights`)."""
+        logger = MMLogger.get_current_instance()
+        ckpt = _load_checkpoint(filename, map_location='cpu')
+        state = ckpt.get('state_dict', ckpt)
+        state = {k[7:] if k.startswith('module.') else k: v
+                 for k, v in state.items()}
+        used, problems = set(), []
+
+        def copy(dst: Tensor, key: str) -> None:
+            if key not in state:
+                problems.append(f'{key} missing')
+            elif state[key].shape != dst.shape:
+                problems.append(f'{key} has shape {tuple(state[key].shape)}, '
+                                f'expected {tuple(dst.shape)}')
+            else:
+                with torch.no_grad():
+                    dst.copy_(state[key])
+                used.add(key)
+
+        for module, conv_name, bn_name in self._torchvision_names():
+            copy(module.conv.weight, conv_name + '.weight')
+            for name, t in list(module.bn.named_parameters()) + list(
+                    module.bn.named_buffers()):
+                if name == 'num_batches_tracked' and \
+                        f'{bn_name}.{name}' not in state:
+                    continue
+                copy(t, f'{bn_name}.{name}')
+        if problems:
+            raise ValueError(
+                f'TDNResNet(depth={self.depth}): {filename} is not a '
+                f'torchvision ResNet-{self.depth} state dict: '
+                f'{"; ".join(problems[:5])}'
+                f'{" ..." if len(problems) > 5 else ""}')
+        self._inflate_diff_stem(state['conv1.weight'])
+        unused = sorted(set(state) - used)
+        logger.info(f'TDNResNet: loaded {filename}; diff_conv1 inflated from '
+                    f'conv1; not used: {unused}')
+
+    # --------------------------------------------------------------- forward
+    def forward(self, x: Tensor) -> Tensor:
+        """``(N*T*5, 3, H, W) -> (N*T, feat_dim, H/32, W/32)``."""
+        group = self.num_segments * self.clip_len
+        if x.dim() != 4 or x.shape[1] != self.clip_channels \
+                or x.shape[0] % group != 0:
+            raise ValueError(
+                f'TDNResNet: expected input (N*num_segments*clip_len, 3, H, '
+                f'W) with num_segments={self.num_segments} and clip_len='
+                f'{self.clip_len} (first dim divisible by {group}), got shape '
+                f'{tuple(x.shape)}')
+        frames = x.reshape((-1, self.clip_len * self.clip_channels) +
+                           x.shape[2:])
+        # S-TDM difference branch
+        diff = self.maxpool(self.diff_conv1(self.stdm.differences(frames)))
+        diff_deep = self.diff_layer1(diff)
+        # RGB branch on the centre frame
+        c0 = (self.clip_len // 2) * self.clip_channels
+        x = self.maxpool(self.conv1(frames[:, c0:c0 + self.clip_channels]))
+        x = self.stdm(x, diff)
+        x = self.stdm(self.layer1(x), diff_deep)
+        x = self.layer2(x)
+        x = self.layer3(x)
+        return self.layer4(x)
+
+    # ----------------------------------------------------------------- train
+    def _frozen_modules(self) -> Sequence[nn.Module]:
+        if self.frozen_stages < 0:
+            return []
+        mods = [self.conv1, self.diff_conv1]
+        if self.frozen_stages >= 1:
+            mods.append(self.diff_layer1)
+        mods += [getattr(self, f'layer{i}')
+                 for i in range(1, self.frozen_stages + 1)]
+        return mods
+
+    def train(self, mode: bool = True) -> 'TDNResNet':
+        """Set the mode; frozen stages and (``norm_eval``) BN stay in eval."""
+        super().train(mode)
+        for m in self._frozen_modules():
+            m.eval()
+            for p in m.parameters():
+                p.requires_grad = False
+        if mode and self.norm_eval:
+            for m in self.modules():
+                if isinstance(m, _BatchNorm):
+                    m.eval()
+        return self

@@ -1,0 +1,137 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""The long-term temporal difference module (L-TDM) of TDN.
+
+It is ``mSEModule`` of the official code (MCG-NJU/TDN ``ops/base_module.py``)
+and keeps its parameter names (``conv1, bn1, conv2, conv3, bn3,
+conv3_smallscale2, bn3_smallscale2, conv3_smallscale4, bn3_smallscale4``), so
+official weights copy over one to one.
+"""
+from typing import Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from torch import Tensor
+
+from .temporal_difference import bidirectional_differences
+
+
+@MODELS.register_module()
+class LongTermTDM(nn.Module):
+    """Bidirectional multi-scale temporal difference attention.
+
+    With ``c = C // reduction``:
+
+    1. ``B = bn1(conv1(x))`` (1x1, C->c, no ReLU); ``Bc = conv2(B)``
+       (depthwise 3x3).
+    2. Forward/backward differences ``Df[t] = Bc[t+1] - B[t]``,
+       ``Db[t] = Bc[t-1] - B[t]`` (zero at the clip ends).
+    3. For each ``D`` (weights shared by both directions):
+       ``S2 = nearest_up(bn3_smallscale2(conv3_smallscale2(avgpool2(D))))``,
+       ``S4 = bn3_smallscale4(conv3_smallscale4(D))`` (full 3x3 convs) and
+       ``A = sigmoid(bn3(conv3(D/3 + S2/3 + S4/3))) - 0.5``.
+    4. ``out = x + x * (A_f + A_b) / 2``.
+
+    Maps smaller than 2x2 (an mmtin extension; the official 2x2 pool, and
+    so the official code, fails there): the pool window of ``S2`` shrinks
+    to the map, ``min(2, H) x min(2, W)``; on a 1x1 map ``S2`` then sees
+    ``D`` itself. Maps of at least 2x2 are unaffected.
+
+    In training mode every BN runs once per direction (separate batch
+    statistics, running stats updated twice), as in the official code. In
+    eval mode both directions go through the convs in one batch with the BNs
+    folded into the convs, which gives the same result.
+
+    Args:
+        channels (int): Channels C of the input ``(N*T, C, H, W)``.
+        num_segments (int): Segments per clip T. Default: 8.
+        reduction (int): Channel reduction r, ``c = C // r``. Default: 16.
+    """
+
+    def __init__(self,
+                 channels: int,
+                 num_segments: int = 8,
+                 reduction: int = 16):
+        super().__init__()
+        if num_segments < 2:
+            raise ValueError(
+                f'LongTermTDM: num_segments must be >= 2, got {num_segments}')
+        if reduction < 1 or channels % reduction != 0:
+            raise ValueError(
+                f'LongTermTDM: reduction={reduction} must divide '
+                f'channels={channels}')
+        mid = channels // reduction
+        self.channels = channels
+        self.num_segments = num_segments
+        self.reduction = reduction
+        self.conv1 = nn.Conv2d(channels, mid, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(mid)
+        self.conv2 = nn.Conv2d(mid, mid, 3, padding=1, groups=mid, bias=False)
+        self.pool2 = nn.AvgPool2d(kernel_size=2, stride=2)
+        self.conv3_smallscale2 = nn.Conv2d(mid, mid, 3, padding=1, bias=False)
+        self.bn3_smallscale2 = nn.BatchNorm2d(mid)
+        self.conv3_smallscale4 = nn.Conv2d(mid, mid, 3, padding=1, bias=False)
+        self.bn3_smallscale4 = nn.BatchNorm2d(mid)
+        self.conv3 = nn.Conv2d(mid, channels, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(channels)
+
+    def _folded(self, conv: nn.Conv2d,
+                bn: nn.BatchNorm2d) -> Tuple[Tensor, Tensor]:
+        """Weight and bias of ``conv`` followed by eval-mode ``bn``."""
+        scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
+        return (conv.weight * scale.view(-1, 1, 1, 1),
+                bn.bias - bn.running_mean * scale)
+
+    def _conv_bn(self, conv: nn.Conv2d, bn: nn.BatchNorm2d,
+                 x: Tensor) -> Tensor:
+        """``bn(conv(x))``; in eval mode as one conv with BN folded in."""
+        if self.training:
+            return bn(conv(x))
+        weight, bias = self._folded(conv, bn)
+        return F.conv2d(x, weight, bias, conv.stride, conv.padding,
+                        conv.dilation, conv.groups)
+
+    def _attention_inputs(self, diff: Tensor) -> Tensor:
+        """``D/3 + S2/3 + S4/3`` (the input of ``conv3``)."""
+        h, w = diff.shape[2:]
+        if h >= 2 and w >= 2:
+            pooled = self.pool2(diff)
+        else:  # tiny map: the pool window shrinks to the map
+            pooled = F.avg_pool2d(diff, (min(h, 2), min(w, 2)))
+        small2 = self._conv_bn(self.conv3_smallscale2, self.bn3_smallscale2,
+                               pooled)
+        small2 = F.interpolate(small2, size=diff.shape[2:], mode='nearest')
+        small4 = self._conv_bn(self.conv3_smallscale4, self.bn3_smallscale4,
+                               diff)
+        return diff / 3.0 + small2 / 3.0 + small4 / 3.0
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``(N*T, C, H, W) -> (N*T, C, H, W)``."""
+        if x.dim() != 4 or x.shape[1] != self.channels:
+            raise ValueError(
+                f'LongTermTDM: expected input (N*T, {self.channels}, H, W), '
+                f'got shape {tuple(x.shape)}')
+        if x.shape[2] < 1 or x.shape[3] < 1:
+            raise ValueError(
+                f'LongTermTDM: empty spatial size, got shape '
+                f'{tuple(x.shape)}; use a larger input image')
+        feat = self._conv_bn(self.conv1, self.bn1, x)
+        fwd, bwd = bidirectional_differences(feat, self.conv2(feat),
+                                             self.num_segments)
+        if self.training:  # every BN once per direction
+            att_f = self.bn3(self.conv3(self._attention_inputs(fwd)))
+            att_b = self.bn3(self.conv3(self._attention_inputs(bwd)))
+            sig_sum = torch.sigmoid(att_f) + torch.sigmoid(att_b) - 1.0
+            return torch.addcmul(x, x, sig_sum, value=0.5)
+        # eval: same result with both directions in one batch
+        logits = self._conv_bn(self.conv3, self.bn3,
+                               self._attention_inputs(torch.cat([fwd, bwd])))
+        if torch.is_grad_enabled():
+            sig_f, sig_b = torch.sigmoid(logits).chunk(2)
+            sig_sum = sig_f + sig_b - 1.0
+        else:  # in place: no further full-size buffers
+            sig_f, sig_b = logits.sigmoid_().chunk(2)
+            sig_sum = sig_f.add_(sig_b).sub_(1.0)
+        # x + x * (0.5 * (sig_f - 0.5) + 0.5 * (sig_b - 0.5))
+        return torch.addcmul(x, x, sig_sum, value=0.5)

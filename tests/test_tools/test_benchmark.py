@@ -1,0 +1,172 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""``tools/analysis/benchmark.py`` on a tiny config and tiny settings."""
+import importlib.util
+import json
+
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+from torch import nn
+
+import mmtin  # noqa: F401
+from mmaction.registry import MODELS
+
+TINY_TSM = """
+model = dict(
+    type='Recognizer2D',
+    backbone=dict(type='ResNetTSM', depth=18, num_segments=8, shift_div=8,
+                  norm_eval=False, pretrained='torchvision://resnet18'),
+    cls_head=dict(type='TSMHead', num_classes=5, in_channels=512,
+                  num_segments=8, average_clips='prob'),
+    data_preprocessor=dict(type='ActionDataPreprocessor',
+                           mean=[123.675, 116.28, 103.53],
+                           std=[58.395, 57.12, 57.375], format_shape='NCHW'))
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 256)),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs')
+]
+"""
+COLUMNS = [
+    'model', 'input', 'params (M)', 'GFLOPs', 'FLOPs x', 'infer ms',
+    'infer clips/s', 'infer x', 'train ms', 'train clips/s', 'train x'
+]
+
+
+def _load_tool(repo_root):
+    spec = importlib.util.spec_from_file_location(
+        'mmtin_benchmark_tool', repo_root / 'tools' / 'analysis' /
+        'benchmark.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reference_macs(model, inputs):
+    """Multiply-adds counted with module hooks, in MMEngine's convention:
+    conv and linear MACs, 2 per element for affine BN, 1 per input element
+    for adaptive average pooling."""
+    total = []
+
+    def hook(module, args, out):
+        x = args[0]
+        if isinstance(module, nn.Conv2d):
+            k = module.kernel_size[0] * module.kernel_size[1]
+            total.append(out.numel() * module.in_channels // module.groups *
+                         k)
+        elif isinstance(module, nn.Linear):
+            total.append(out.numel() * module.in_features)
+        elif isinstance(module, nn.BatchNorm2d):
+            total.append(x.numel() * (2 if module.affine else 1))
+        elif isinstance(module, nn.AdaptiveAvgPool2d):
+            total.append(x.numel())
+
+    handles = [m.register_forward_hook(hook) for m in model.modules()]
+    with torch.no_grad():
+        model(inputs, mode='tensor', stage='head')
+    for h in handles:
+        h.remove()
+    return sum(total)
+
+
+def _run_tiny(tool, config, out, png, acc):
+    tool.main([
+        str(config), '--input-size', '32', '--frames', '2', '--repeats', '1',
+        '--warmup', '0', '--baseline-depth', '18', '--device', 'cpu',
+        '--threads', '1', '--out',
+        str(out), '--plot',
+        str(png), '--accuracy-json',
+        str(acc)
+    ])
+
+
+@pytest.fixture(autouse=True)
+def _keep_threads():
+    """``--threads`` sets torch's global thread count: restore it."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def tiny_config(tmp_path):
+    path = tmp_path / 'tiny_tsm.py'
+    path.write_text(TINY_TSM)
+    return path
+
+
+def test_benchmark_table_json_and_plot(repo_root, tiny_config, tmp_path,
+                                       capsys):
+    tool = _load_tool(repo_root)
+    acc = tmp_path / 'acc.json'
+    acc.write_text(json.dumps(
+        dict(results={'tiny_tsm': dict(mean=75.0, std=5.0, top1=[70, 80])})))
+    out, png = tmp_path / 'bench.json', tmp_path / 'plot.png'
+    _run_tiny(tool, tiny_config, out, png, acc)
+    text = capsys.readouterr().out
+
+    table = [ln for ln in text.splitlines() if ln.startswith('|')]
+    header = [c.strip() for c in table[0].strip('|').split('|')]
+    assert header == COLUMNS
+    rows = [[c.strip() for c in ln.strip('|').split('|')] for ln in table[2:]]
+    assert [r[0] for r in rows] == [
+        'mmaction TSN-R18', 'mmaction TSM-R18', 'tiny_tsm'
+    ]
+    assert all(r[1] == '1x2x3x32x32' for r in rows)
+    assert rows[0][4] == '1.00'  # ratios are relative to TSN
+    for r in rows:
+        assert float(r[2]) > 0 and float(r[3]) > 0
+        assert float(r[5]) > 0 and float(r[8]) > 0
+
+    result = json.loads(out.read_text())['rows']
+    # an independent build of the same config: pretrained download
+    # removed by hand, segments set to --frames by hand
+    init_default_scope('mmaction')
+    model = MODELS.build(
+        dict(
+            type='Recognizer2D',
+            backbone=dict(type='ResNetTSM', depth=18, num_segments=2,
+                          pretrained=None, pretrained2d=False),
+            cls_head=dict(type='TSMHead', num_classes=5, in_channels=512,
+                          num_segments=2))).eval()
+    mine = result[2]
+    assert mine['params'] == sum(p.numel() for p in model.parameters())
+    assert mine['flops'] == _reference_macs(model, torch.randn(1, 2, 3, 32,
+                                                               32))
+    # the baselines take the config's classes; MMAction2's TSM-R18 is the
+    # same network as the config
+    assert result[1]['params'] == mine['params']
+    assert result[1]['flops'] == mine['flops']
+    for row in result:
+        assert row['infer_clips_per_s'] == pytest.approx(
+            1e3 / row['infer_ms'])
+
+    data = png.read_bytes()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n' and len(data) > 1000
+    import matplotlib.image
+    assert matplotlib.image.imread(str(png)).ndim == 3
+
+
+def test_benchmark_errors_name_the_bad_input(repo_root, tiny_config,
+                                             tmp_path):
+    tool = _load_tool(repo_root)
+    with pytest.raises(FileNotFoundError, match='no_such_config.py'):
+        tool.main([str(tmp_path / 'no_such_config.py'), '--baselines'])
+    with pytest.raises(SystemExit):  # argparse: --plot without accuracies
+        tool.main([str(tiny_config), '--plot', str(tmp_path / 'x.png')])
+    acc = tmp_path / 'acc.json'
+    acc.write_text(json.dumps({'other_model': 50.0}))
+    with pytest.raises(ValueError, match='no benchmarked model has an acc'):
+        tool.main([
+            str(tiny_config), '--baselines', '--input-size', '32',
+            '--frames', '2', '--repeats', '1', '--warmup', '0', '--no-train',
+            '--threads', '1',
+            '--plot',
+            str(tmp_path / 'x.png'), '--accuracy-json',
+            str(acc)
+        ])

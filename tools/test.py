@@ -1,0 +1,156 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Test (and evaluate) a checkpoint with MMEngine's Runner.
+
+Usage:
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump X.pkl]
+        [--show] [--show-dir DIR] [--interval N] [--wait-time S]
+        [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
+
+The metrics of ``test_evaluator`` (e.g. ``acc/top1``) are printed at the end.
+Multi-process: ``bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS``.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+try:
+    import mmtin  # noqa: F401  (compat fixes + registration)
+except ImportError:  # run from a checkout without `pip install`
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+    import mmtin  # noqa: F401
+
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.dist import is_main_process  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from mmaction.registry import RUNNERS  # noqa: E402
+from mmtin.utils import setup_distributed  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Test (and evaluate) a recognizer checkpoint')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
+    parser.add_argument(
+        '--work-dir', help='where to save the logs and evaluation metrics')
+    parser.add_argument(
+        '--dump',
+        type=str,
+        help='dump the predictions to this pickle file (.pkl/.pickle)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, given as key=value pairs; lists as '
+        'key="[a,b]" or key=a,b, no white space')
+    parser.add_argument(
+        '--show-dir', help='save visualised predictions to this directory')
+    parser.add_argument(
+        '--show',
+        action='store_true',
+        help='show the predictions in a window')
+    parser.add_argument(
+        '--interval', type=int, default=1, help='visualise every N samples')
+    parser.add_argument(
+        '--wait-time',
+        type=float,
+        default=2,
+        help='seconds each window is shown')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_args(cfg, args):
+    """Apply the command-line arguments to ``cfg`` (in place).
+
+    Args:
+        cfg (mmengine.Config): The loaded config.
+        args (argparse.Namespace): Parsed arguments.
+
+    Returns:
+        mmengine.Config: ``cfg``.
+    """
+    if args.show or args.show_dir is not None:
+        hooks = cfg.get('default_hooks', None) or {}
+        if 'visualization' not in hooks:
+            raise ValueError(
+                '--show/--show-dir need a VisualizationHook: add '
+                "default_hooks = dict(visualization=dict(type='"
+                "VisualizationHook')) to the config")
+        vis = cfg.default_hooks.visualization
+        vis.enable = True
+        vis.show = args.show
+        vis.wait_time = args.wait_time
+        vis.out_dir = args.show_dir
+        vis.interval = args.interval
+
+    if args.dump is not None:
+        if not args.dump.endswith(('.pkl', '.pickle')):
+            raise ValueError(
+                f'--dump must name a .pkl or .pickle file, got {args.dump!r}')
+        dump_metric = dict(type='DumpResults', out_file_path=args.dump)
+        if isinstance(cfg.test_evaluator, (list, tuple)):
+            cfg.test_evaluator = list(cfg.test_evaluator) + [dump_metric]
+        else:
+            cfg.test_evaluator = [cfg.test_evaluator, dump_metric]
+
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+
+    # work_dir priority: command line > config > ./work_dirs/<config name>
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    return cfg
+
+
+def build_runner(cfg):
+    """Build the Runner: ``RUNNERS.build`` if ``runner_type`` is set."""
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def format_metrics(metrics: dict) -> str:
+    """One ``name: value`` line per metric, floats with 4 decimals."""
+    lines = []
+    for name, value in metrics.items():
+        try:
+            lines.append(f'{name}: {float(value):.4f}')
+        except (TypeError, ValueError):  # e.g. per-class lists
+            lines.append(f'{name}: {value}')
+    return '\n'.join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    cfg = Config.fromfile(args.config)
+    cfg = merge_args(cfg, args)
+    setup_distributed(cfg, args.launcher)
+    runner = build_runner(cfg)
+    metrics = runner.test()
+    if is_main_process():
+        print(f'Test metrics of {args.checkpoint}:')
+        print(format_metrics(metrics or {}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
