@@ -1,7 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """configs/demo/*: stock pipeline over the generated demo data, models that
 build from scratch, and the property the demo rests on: TSN's score does not
-depend on the frame order, TSM's and TIN's do."""
+depend on the frame order, TSM's, TIN's and TDN's do."""
 import copy
 
 import pytest
@@ -13,7 +13,10 @@ import mmtin  # noqa: F401
 from mmaction.registry import DATASETS, MODELS
 from mmtin.datasets.demo_dataset import generate_demo_dataset
 
-CONFIGS = ('tsm_r18_demo.py', 'tsn_r18_demo.py', 'tin_r18_demo.py')
+CONFIGS = ('tsm_r18_demo.py', 'tsn_r18_demo.py', 'tin_r18_demo.py',
+           'tdn_r18_demo.py')
+# frames per segment (TDN: 5 consecutive frames around each segment centre)
+CLIP_LEN = {'tdn_r18_demo.py': 5}
 STOCK_TRAIN = ['DecordInit', 'SampleFrames', 'DecordDecode',
                'RandomResizedCrop', 'Resize', 'FormatShape',
                'PackActionInputs']
@@ -39,9 +42,22 @@ def test_config_settings(repo_root, name):
     assert cfg.auto_scale_lr.base_batch_size == \
         cfg.train_dataloader.batch_size
     assert [t['type'] for t in cfg.train_pipeline] == STOCK_TRAIN
-    sample = cfg.train_pipeline[1]
+    clip_len = CLIP_LEN.get(name, 1)
+    sample = cfg.train_dataloader.dataset.pipeline[1]
     assert (sample.clip_len, sample.frame_interval, sample.num_clips) == (
-        1, 1, 8)
+        clip_len, 1, 8)
+    test_sample = cfg.test_dataloader.dataset.pipeline[1]
+    assert test_sample.test_mode
+    assert (test_sample.clip_len, test_sample.num_clips) == (clip_len, 8)
+    # the same input size and training budget for every demo model
+    base = _load(repo_root, '_base_demo.py')
+    resize = cfg.test_dataloader.dataset.pipeline[-3]
+    assert resize.type == 'Resize' and resize.scale == (32, 32)
+    assert cfg.train_cfg == base.train_cfg
+    assert cfg.optim_wrapper == base.optim_wrapper
+    assert cfg.param_scheduler == base.param_scheduler
+    assert cfg.train_dataloader.batch_size == base.train_dataloader.batch_size
+    assert cfg.model.cls_head.num_segments == 8
     assert cfg.default_hooks.checkpoint.type == 'AtomicCheckpointHook'
     assert [h['type'] for h in cfg.custom_hooks] == [
         'EpochSeedHook', 'ConfigCheckHook', 'BrokenVideoReportHook']
@@ -64,16 +80,17 @@ def demo_root(tmp_path_factory):
     return root
 
 
+@pytest.mark.parametrize('name', ['tsm_r18_demo.py', 'tdn_r18_demo.py'])
 @pytest.mark.parametrize('split', ['train', 'test'])
-def test_pipelines_on_generated_data(repo_root, demo_root, split):
-    cfg = _load(repo_root, 'tsm_r18_demo.py')
+def test_pipelines_on_generated_data(repo_root, demo_root, split, name):
+    cfg = _load(repo_root, name)
     dataset_cfg = copy.deepcopy(cfg[f'{split}_dataloader'].dataset)
     dataset_cfg.ann_file = str(demo_root / f'{split}.txt')
     dataset_cfg.data_prefix = dict(video=str(demo_root))
     dataset = DATASETS.build(dataset_cfg)
     assert len(dataset) == 2
     packed = dataset[0]
-    assert packed['inputs'].shape == (8, 3, 32, 32)
+    assert packed['inputs'].shape == (8 * CLIP_LEN.get(name, 1), 3, 32, 32)
     labels = sorted(int(dataset[i]['data_samples'].gt_label)
                     for i in range(2))
     assert labels == [0, 1]
@@ -83,6 +100,7 @@ def test_pipelines_on_generated_data(repo_root, demo_root, split):
     ('tsn_r18_demo.py', False),
     ('tsm_r18_demo.py', True),
     ('tin_r18_demo.py', True),
+    ('tdn_r18_demo.py', True),
 ])
 def test_frame_order_sensitivity(repo_root, name, order_matters):
     cfg = _load(repo_root, name)
@@ -90,7 +108,7 @@ def test_frame_order_sensitivity(repo_root, name, order_matters):
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.eval()
-    clip = torch.randn(1, 8, 3, 32, 32)
+    clip = torch.randn(1, 8 * CLIP_LEN.get(name, 1), 3, 32, 32)
 
     def scores(x):
         with torch.no_grad():

@@ -561,8 +561,8 @@ def _onnx_roundtrip(module, inputs, names, dynamo):
     ort = pytest.importorskip('onnxruntime')
     onnx = pytest.importorskip('onnx')
     buf = io.BytesIO()
-    torch.onnx.export(module.eval(), inputs, buf, opset_version=17, dynamo=dynamo,
-                      input_names=names)
+    torch.onnx.export(module.eval(), inputs, buf, opset_version=17,
+                      dynamo=dynamo, input_names=names)
     model = onnx.load_from_string(buf.getvalue())
     assert {op.version for op in model.opset_import if op.domain in
             ('', 'ai.onnx')} == {17}

@@ -94,6 +94,8 @@ class RefShift(nn.Module):
 class RefBottleneck(nn.Module):
     """torchvision Bottleneck with biased convs (+ mse/shift if T given)."""
 
+    expansion = 4
+
     def __init__(self, inplanes, planes, stride=1, n_segment=None):
         super().__init__()
         self.conv1 = nn.Conv2d(inplanes, planes, 1)
@@ -122,10 +124,42 @@ class RefBottleneck(nn.Module):
         return self.relu(out + res)
 
 
-def ref_layer(inplanes, planes, blocks, stride, n_segment=None):
-    layers = [RefBottleneck(inplanes, planes, stride, n_segment)]
+class RefBasicBlock(nn.Module):
+    """torchvision BasicBlock with biased convs; with T given, mse and shift
+    after ``relu(bn1(conv1))`` (mmtin's placement for ResNet-18/34)."""
+
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, n_segment=None):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU()
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(
+                nn.Conv2d(inplanes, planes, 1, stride),
+                nn.BatchNorm2d(planes))
+        if n_segment is not None:
+            self.mse = RefMSE(planes, n_segment)
+            self.shift = RefShift(planes, n_segment)
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        if hasattr(self, 'mse'):
+            out = self.shift(self.mse(out))
+        out = self.bn2(self.conv2(out))
+        res = x if self.downsample is None else self.downsample(x)
+        return self.relu(out + res)
+
+
+def ref_layer(inplanes, planes, blocks, stride, n_segment=None,
+              block=RefBottleneck):
+    layers = [block(inplanes, planes, stride, n_segment)]
     layers += [
-        RefBottleneck(planes * 4, planes, 1, n_segment)
+        block(planes * block.expansion, planes, 1, n_segment)
         for _ in range(blocks - 1)
     ]
     return nn.Sequential(*layers)
@@ -134,8 +168,9 @@ def ref_layer(inplanes, planes, blocks, stride, n_segment=None):
 class RefTDNNet(nn.Module):
     """Official ``TDN_Net`` (``base_model``)."""
 
-    def __init__(self, blocks, n_segment):
+    def __init__(self, blocks, n_segment, block=RefBottleneck):
         super().__init__()
+        e = block.expansion
         self.alpha, self.beta = (0.5, 0.5) if n_segment == 8 else (0.75,
                                                                   0.25)
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3)
@@ -146,12 +181,15 @@ class RefTDNNet(nn.Module):
             nn.Conv2d(12, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64),
             nn.ReLU())
         self.maxpool_diff = nn.MaxPool2d(3, 2, 1)
-        self.resnext_layer1 = ref_layer(64, 64, blocks[0], 1)
+        self.resnext_layer1 = ref_layer(64, 64, blocks[0], 1, None, block)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
-        self.layer1_bak = ref_layer(64, 64, blocks[0], 1)
-        self.layer2_bak = ref_layer(256, 128, blocks[1], 2, n_segment)
-        self.layer3_bak = ref_layer(512, 256, blocks[2], 2, n_segment)
-        self.layer4_bak = ref_layer(1024, 512, blocks[3], 2, n_segment)
+        self.layer1_bak = ref_layer(64, 64, blocks[0], 1, None, block)
+        self.layer2_bak = ref_layer(64 * e, 128, blocks[1], 2, n_segment,
+                                    block)
+        self.layer3_bak = ref_layer(128 * e, 256, blocks[2], 2, n_segment,
+                                    block)
+        self.layer4_bak = ref_layer(256 * e, 512, blocks[3], 2, n_segment,
+                                    block)
         self.avg_diff = nn.AvgPool2d(2, 2)
 
     def forward(self, x):
@@ -170,11 +208,11 @@ class RefTDNNet(nn.Module):
 class RefTSN(nn.Module):
     """Official ``TSN`` wrapper: base_model, dropout, new_fc, avg over T."""
 
-    def __init__(self, blocks, n_segment, num_classes):
+    def __init__(self, blocks, n_segment, num_classes, block=RefBottleneck):
         super().__init__()
         self.n_segment = n_segment
-        self.base_model = RefTDNNet(blocks, n_segment)
-        self.new_fc = nn.Linear(2048, num_classes)
+        self.base_model = RefTDNNet(blocks, n_segment, block)
+        self.new_fc = nn.Linear(512 * block.expansion, num_classes)
 
     def forward(self, x):  # (B, T*15, H, W)
         feat = self.base_model(x.view((-1, 15) + x.shape[-2:]))
@@ -220,7 +258,8 @@ def build_recognizer(depth, num_segments, num_classes):
             backbone=dict(type='TDNResNet', depth=depth,
                           num_segments=num_segments),
             cls_head=dict(
-                type='TSMHead', num_classes=num_classes, in_channels=2048,
+                type='TSMHead', num_classes=num_classes,
+                in_channels=512 if depth < 50 else 2048,
                 num_segments=num_segments, spatial_type='avg',
                 consensus=dict(type='AvgConsensus', dim=1),
                 dropout_ratio=0.5, init_std=0.001, is_shift=False,
@@ -270,8 +309,9 @@ def test_equals_official_model(depth, blocks, num_segments, size):
 # ---------------------------------------------------------------------------
 
 
-def torchvision_resnet_state(blocks, seed=0):
-    """A synthetic torchvision ResNet state dict (names and shapes)."""
+def torchvision_resnet_state(blocks, seed=0, basic=False):
+    """A synthetic torchvision ResNet state dict (names and shapes);
+    ``basic``: BasicBlocks (ResNet-18/34)."""
     g = torch.Generator().manual_seed(seed)
     sd = {}
 
@@ -287,22 +327,28 @@ def torchvision_resnet_state(blocks, seed=0):
 
     conv('conv1', 64, 3, 7)
     bn('bn1', 64)
-    inplanes = 64
+    inplanes, expansion = 64, 1 if basic else 4
     for i, n in enumerate(blocks):
         planes = 64 * 2**i
         for b in range(n):
             p = f'layer{i + 1}.{b}'
-            conv(f'{p}.conv1', planes, inplanes, 1)
-            bn(f'{p}.bn1', planes)
-            conv(f'{p}.conv2', planes, planes, 3)
-            bn(f'{p}.bn2', planes)
-            conv(f'{p}.conv3', planes * 4, planes, 1)
-            bn(f'{p}.bn3', planes * 4)
-            if b == 0:
-                conv(f'{p}.downsample.0', planes * 4, inplanes, 1)
-                bn(f'{p}.downsample.1', planes * 4)
-            inplanes = planes * 4
-    sd['fc.weight'] = torch.randn(1000, 2048, generator=g)
+            if basic:
+                conv(f'{p}.conv1', planes, inplanes, 3)
+                bn(f'{p}.bn1', planes)
+                conv(f'{p}.conv2', planes, planes, 3)
+                bn(f'{p}.bn2', planes)
+            else:
+                conv(f'{p}.conv1', planes, inplanes, 1)
+                bn(f'{p}.bn1', planes)
+                conv(f'{p}.conv2', planes, planes, 3)
+                bn(f'{p}.bn2', planes)
+                conv(f'{p}.conv3', planes * 4, planes, 1)
+                bn(f'{p}.bn3', planes * 4)
+            if b == 0 and (i > 0 or not basic):
+                conv(f'{p}.downsample.0', planes * expansion, inplanes, 1)
+                bn(f'{p}.downsample.1', planes * expansion)
+            inplanes = planes * expansion
+    sd['fc.weight'] = torch.randn(1000, inplanes, generator=g)
     sd['fc.bias'] = torch.randn(1000, generator=g)
     return sd
 
@@ -451,7 +497,7 @@ def test_frozen_stages_and_norm_eval():
 
 
 @pytest.mark.parametrize('cfg,match', [
-    (dict(depth=34), 'depth must be one of'),
+    (dict(depth=26), 'depth must be one of'),
     (dict(depth=50, num_segments=1), 'num_segments'),
     (dict(depth=50, clip_len=4), 'clip_len'),
     (dict(depth=50, frozen_stages=5), 'frozen_stages'),
@@ -466,5 +512,140 @@ def test_input_shape_error():
     backbone = MODELS.build(dict(type='TDNResNet', depth=50, num_segments=2))
     with pytest.raises(ValueError, match=r'num_segments=2.*\(15, 3, 64, 64\)'):
         backbone(torch.randn(15, 3, 64, 64))
-    with pytest.raises(ValueError, match='at least 2x2'):
-        backbone(torch.randn(10, 3, 32, 32))
+    # 32 px: layer4 at 1x1, the L-TDM pool window shrinks to the map
+    # (mmtin extension; the official code fails there)
+    backbone.eval()
+    with torch.no_grad():
+        assert backbone(torch.randn(10, 3, 32, 32)).shape == (2, 2048, 1, 1)
+
+
+# ---------------------------------------------------------------------------
+# Depth 18/34: BasicBlock (mmtin extension)
+# ---------------------------------------------------------------------------
+
+
+def test_r18_equals_reference():
+    """R18 TDN (BasicBlock, mse/shift after relu(bn1(conv1))) equals the
+    naive reference, converted like an official checkpoint."""
+    ref = RefTSN((2, 2, 2, 2), 2, num_classes=5, block=RefBasicBlock)
+    randomize_(ref, seed=18)
+    ref.eval()
+    converted = convert(official_checkpoint(ref))
+    model = build_recognizer(18, 2, 5).eval()
+    load_state_dict(model, converted['state_dict'], strict=True)
+    torch.manual_seed(0)
+    x = torch.randn(2, 2 * 5 * 3, 64, 64)  # layer4 at 2x2
+    with torch.no_grad():
+        expected = ref(x)
+        ours, _ = model.extract_feat(
+            x.view(2, 2 * 5, 3, 64, 64), stage='head', test_mode=True)
+    assert expected.abs().max() > 1
+    scale = expected.abs().max()
+    assert torch.allclose(ours, expected, rtol=0, atol=1e-5 * scale), \
+        (ours - expected).abs().max()
+
+
+@pytest.mark.parametrize('depth,blocks', [(18, (2, 2, 2, 2)),
+                                          (34, (3, 4, 6, 3))])
+def test_basic_block_layout(depth, blocks):
+    backbone = MODELS.build(dict(type='TDNResNet', depth=depth))
+    assert backbone.feat_dim == 512
+    keys = backbone.state_dict().keys()
+    for i, n in enumerate(blocks):
+        for prefix in ([f'layer{i + 1}'] + ['diff_layer1'] * (i == 0)):
+            assert len(getattr(backbone, prefix)) == n
+            for b in range(n):
+                p = f'{prefix}.{b}.'
+                has_ltdm = f'{p}ltdm.conv1.weight' in keys
+                has_tconv = f'{p}tconv.weight' in keys
+                assert has_ltdm == has_tconv == (i > 0), p
+                assert f'{p}conv2.conv.weight' in keys
+                assert f'{p}conv3.conv.weight' not in keys  # BasicBlock
+    for i, planes in ((2, 128), (3, 256), (4, 512)):
+        block = getattr(backbone, f'layer{i}')[-1]
+        assert block.ltdm.conv1.weight.shape == (planes // 16, planes, 1, 1)
+        assert block.tconv.weight.shape == (planes, 1, 3)
+    # layer1 and the difference branch: 64 channels, no downsample
+    assert backbone.layer1[0].downsample is None
+    assert backbone.diff_layer1[0].conv2.conv.out_channels == 64
+
+
+def test_r18_32px_forward_backward():
+    """At 32 px layer4 runs on 1x1 maps (tiny-map L-TDM); training works
+    and every temporal part gets gradients."""
+    torch.manual_seed(0)
+    backbone = MODELS.build(
+        dict(type='TDNResNet', depth=18, num_segments=2))
+    backbone.init_weights()
+    backbone.train()
+    x = torch.randn(2 * 2 * 5, 3, 32, 32, requires_grad=True)
+    out = backbone(x)
+    assert out.shape == (4, 512, 1, 1)
+    out.pow(2).mean().backward()
+    assert x.grad.abs().sum() > 0
+    for name in ('layer4.1.ltdm.conv3_smallscale2.weight',
+                 'layer2.0.ltdm.conv1.weight', 'layer3.1.tconv.weight',
+                 'diff_conv1.conv.weight', 'diff_layer1.1.conv2.conv.weight'):
+        grad = backbone.get_parameter(name).grad
+        assert grad is not None and grad.abs().sum() > 0, name
+
+
+def test_basic_blocks_with_cp_match():
+    """Gradient checkpointing (which MMAction2's BasicBlock lacks) gives the
+    same outputs and gradients."""
+    from mmtin.models.backbones.tdn_blocks import (CheckpointBasicBlock,
+                                                   TDNBasicBlock)
+    torch.manual_seed(0)
+    for cls, kwargs in ((CheckpointBasicBlock, {}),
+                        (TDNBasicBlock, dict(num_segments=2))):
+        plain = cls(16, 32, stride=2, downsample=nn.Conv2d(16, 32, 1, 2),
+                    **kwargs)
+        ckpt = copy.deepcopy(plain)
+        ckpt.with_cp = True
+        x = torch.randn(4, 16, 6, 6)
+        outs, grads = [], []
+        for m in (plain, ckpt):
+            xi = x.clone().requires_grad_()
+            out = m(xi)
+            out.sum().backward()
+            outs.append(out)
+            grads.append((xi.grad, m.conv1.conv.weight.grad))
+        assert torch.allclose(outs[0], outs[1], atol=1e-5)
+        for a, b in zip(grads[0], grads[1]):
+            assert torch.allclose(a, b, atol=1e-5)
+
+
+def test_r18_imagenet_init_from_local_file(tmp_path):
+    tv = torchvision_resnet_state((2, 2, 2, 2), seed=3, basic=True)
+    path = tmp_path / 'resnet18_tv.pth'
+    torch.save(tv, path)
+    backbone = MODELS.build(
+        dict(type='TDNResNet', depth=18, pretrained=str(path)))
+    backbone.init_weights()
+    sd = backbone.state_dict()
+    for prefix in ('layer1', 'diff_layer1'):
+        assert torch.equal(sd[f'{prefix}.1.conv1.conv.weight'],
+                           tv['layer1.1.conv1.weight'])
+        assert torch.equal(sd[f'{prefix}.0.conv2.bn.running_mean'],
+                           tv['layer1.0.bn2.running_mean'])
+    assert torch.equal(sd['layer2.0.downsample.bn.weight'],
+                       tv['layer2.0.downsample.1.weight'])
+    assert torch.equal(sd['layer4.1.conv2.conv.weight'],
+                       tv['layer4.1.conv2.weight'])
+    w = tv['conv1.weight']
+    mean_rgb = (w[:, 0] + w[:, 1] + w[:, 2]) / 3
+    for ch in (0, 5, 11):
+        assert torch.allclose(sd['diff_conv1.conv.weight'][:, ch], mean_rgb,
+                              atol=1e-6)
+    tw = sd['layer3.0.tconv.weight']  # 256 channels, fold 32
+    assert torch.equal(tw[:32, 0], torch.tensor([0., 0., 1.]).expand(32, 3))
+    assert torch.equal(tw[64:, 0], torch.tensor([0., 1., 0.]).expand(192, 3))
+
+
+def test_r18_rejects_resnet50_weights(tmp_path):
+    path = tmp_path / 'resnet50_tv.pth'
+    torch.save(torchvision_resnet_state((3, 4, 6, 3)), path)
+    backbone = MODELS.build(
+        dict(type='TDNResNet', depth=18, pretrained=str(path)))
+    with pytest.raises(ValueError, match='not a torchvision ResNet-18'):
+        backbone.init_weights()
