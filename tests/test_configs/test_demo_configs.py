@@ -118,6 +118,7 @@ def test_frame_order_sensitivity(repo_root, name, order_matters):
     forward, backward = scores(clip), scores(clip.flip(1))
     assert forward.shape == (1, 2)
     if order_matters:
-        assert (forward - backward).abs().max() > 1e-4
+        # relative to the (tiny, init_std=0.001 head) logits
+        assert (forward - backward).abs().max() > 1e-3 * forward.abs().max()
     else:
         torch.testing.assert_close(forward, backward, rtol=1e-4, atol=1e-6)

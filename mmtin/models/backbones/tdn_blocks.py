@@ -17,6 +17,7 @@ from torch.utils import checkpoint as cp
 from ..layers.long_term_tdm import LongTermTDM
 from ..layers.temporal_depthwise_conv import TemporalDepthwiseConv
 
+
 class TDNBottleneck(Bottleneck):
     """ResNet Bottleneck with an L-TDM and a temporal conv after ``conv1``.
 
