@@ -2,14 +2,14 @@
 # The demo: generate the temporal-order dataset (once), train from scratch on
 # the CPU, test, and print the top-1 accuracy.
 # Usage: bash tools/run_demo.sh [CONFIG] [train.py args...]
-#   CONFIG defaults to configs/demo/tsm_r18_demo.py; try
-#   configs/demo/tsn_r18_demo.py (frame-level baseline: stays at chance) or
-#   configs/demo/tin_r18_demo.py.
+#   CONFIG defaults to configs/demo/tin_r18_demo.py; try
+#   configs/demo/tsn_r18_demo.py (frame-level baseline: stays at chance),
+#   configs/demo/tsm_r18_demo.py or configs/demo/tdn_r18_demo.py.
 # Env: WORK_DIR (work_dirs/<config name>), SEED (0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONFIG=${1:-configs/demo/tsm_r18_demo.py}
+CONFIG=${1:-configs/demo/tin_r18_demo.py}
 NAME=$(basename "$CONFIG" .py)
 WORK_DIR=${WORK_DIR:-work_dirs/$NAME}
 SEED=${SEED:-0}

@@ -30,9 +30,16 @@ import statistics
 import sys
 import time
 
+import os.path as osp
+
 import torch
 
-from mmtin.ops import linear_sampler
+try:
+    from mmtin.ops import linear_sampler
+except ImportError:  # running from a source checkout without pip install
+    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__)))))
+    from mmtin.ops import linear_sampler
 
 #: (layer, blocks, C, H) for ResNet-50 at 224x224 input: conv1 of block 0
 #: of layers 2-4 still sees the previous stage's channels and resolution
