@@ -3,7 +3,7 @@
 
 Every function takes the state carried over from the previous chunk and
 returns the new state, so that running a clip in chunks gives the same result
-as running it whole (see ``/work/shared/specs/seed_systems.md`` section 5,
+as running it whole (see the mmtin spec of the related systems section 5,
 "Stream buffer"). ``None`` always stands for the state at the start of a
 video (zero buffer, zero running sum, zero frame count). Tensors are laid out
 ``[N, C, T, ...]``; frame counts are ``int64`` tensors of shape ``[1]``.
