@@ -39,7 +39,8 @@ from mmengine.dataset import Compose  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 from mmaction.apis import inference_recognizer, init_recognizer  # noqa
-from mmtin.utils.model_analysis import disable_pretrained  # noqa: E402
+from mmtin.utils.model_analysis import (  # noqa: E402
+    disable_pretrained, init_weights_quietly)
 
 NO_CHECKPOINT = 'none'
 
@@ -100,19 +101,10 @@ def video_pipeline(cfg):
 def build_model(cfg, checkpoint, device):
     """``init_recognizer`` without downloads; ``checkpoint='none'`` keeps
     the model's own random initialisation."""
-    import logging
-
-    from mmengine.logging import MMLogger
     disable_pretrained(cfg.model)
     if checkpoint == NO_CHECKPOINT:
         model = init_recognizer(cfg, None, device=device)
-        logger = MMLogger.get_current_instance()
-        level = logger.level
-        logger.setLevel(logging.WARNING)
-        try:
-            model.init_weights()
-        finally:
-            logger.setLevel(level)
+        init_weights_quietly(model)
         return model.eval()
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint} (use '

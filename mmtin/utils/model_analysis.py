@@ -316,20 +316,29 @@ def build_recognizer(model_cfg: dict,
     Returns:
         nn.Module: The model, in eval mode.
     """
-    import logging
-
-    from mmengine.logging import MMLogger
     from mmengine.registry import init_default_scope
 
     from mmaction.registry import MODELS
     init_default_scope(default_scope)
     model = MODELS.build(model_cfg)
     if init_weights and hasattr(model, 'init_weights'):
-        logger = MMLogger.get_current_instance()
-        level = logger.level
-        logger.setLevel(logging.WARNING)
-        try:
-            model.init_weights()
-        finally:
-            logger.setLevel(level)
+        init_weights_quietly(model)
     return model.eval()
+
+
+def init_weights_quietly(model: nn.Module) -> None:
+    """``model.init_weights()`` with MMEngine's per-parameter log muted.
+
+    Args:
+        model (nn.Module): A model with an ``init_weights`` method.
+    """
+    import logging
+
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        model.init_weights()
+    finally:
+        logger.setLevel(level)
