@@ -299,7 +299,7 @@ def _serve():
     """The server loop of :class:`TrainServer` (stdin/stdout JSON lines)."""
     import importlib.util
     import traceback
-    import mmtin  # noqa: F401
+    import mmtin  # noqa: F401,F811
     for name in ('models', 'datasets', 'engine', 'evaluation',
                  'visualization'):
         importlib.import_module(f'mmaction.{name}')

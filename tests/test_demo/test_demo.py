@@ -1,6 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """``demo/demo.py``: top-5 labels of a real video (plumbing, not accuracy)."""
-import importlib.util
 import math
 import os
 import subprocess
@@ -12,6 +11,7 @@ from mmengine.registry import init_default_scope
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
+from script_loader import load_script
 
 TINY_TSN_400 = """
 model = dict(
@@ -49,11 +49,7 @@ def label_map(shared_dir):
 
 
 def _load_demo(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'mmtin_demo_script', repo_root / 'demo' / 'demo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('demo/demo.py')
 
 
 def _parse_top(stdout):

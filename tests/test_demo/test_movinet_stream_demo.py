@@ -1,19 +1,15 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """demo/movinet_stream_demo.py on a real video with a random-init
 A0-Stream (plumbing, not accuracy)."""
-import importlib.util
 
 import pytest
 import torch
+from script_loader import load_script
 
 
 @pytest.fixture(scope='module')
 def demo(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'movinet_stream_demo', repo_root / 'demo' / 'movinet_stream_demo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('demo/movinet_stream_demo.py')
 
 
 def _args(repo_root, video_dir, shared_dir, *extra):

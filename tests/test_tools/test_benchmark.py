@@ -1,6 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """``tools/analysis/benchmark.py`` on a tiny config and tiny settings."""
-import importlib.util
 import json
 
 import pytest
@@ -10,6 +9,7 @@ from torch import nn
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
+from script_loader import load_script
 
 TINY_TSM = """
 model = dict(
@@ -39,12 +39,7 @@ COLUMNS = [
 
 
 def _load_tool(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'mmtin_benchmark_tool', repo_root / 'tools' / 'analysis' /
-        'benchmark.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/benchmark.py')
 
 
 def _reference_macs(model, inputs):

@@ -90,4 +90,3 @@ def test_two_processes_match_one(tmp_path):
     for key, value in final_one.items():
         error = (final_two[key] - value).abs().max()
         assert error <= WEIGHT_RTOL * value.abs().max(), (key, error)
-

@@ -106,7 +106,6 @@ def test_sigkill_during_checkpoint_write_then_resume(setup, server,
         helpers.load_state_dict(work_dir / 'epoch_3.pth'), reference)
 
 
-
 def test_stock_checkpoint_hook_control(setup, server):
     """Control: MMEngine's own CheckpointHook, killed the same way, leaves
     ``last_checkpoint`` naming a checkpoint it already deleted."""

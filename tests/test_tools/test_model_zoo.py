@@ -1,6 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """``tools/analysis/model_zoo.py`` on tiny configs (never the R50 ones)."""
-import importlib.util
 import json
 
 import pytest
@@ -10,6 +9,7 @@ from torch import nn
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
+from script_loader import load_script
 
 MODEL = """
 model = dict(
@@ -42,12 +42,7 @@ WITH_COMMENT = """# zoo:
 
 
 def _load_tool(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'mmtin_model_zoo_tool',
-        repo_root / 'tools' / 'analysis' / 'model_zoo.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/model_zoo.py')
 
 
 def _reference(shape):

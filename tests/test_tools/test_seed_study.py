@@ -2,13 +2,13 @@
 """``tools/analysis/seed_study.py``: a real 1-seed, 1-epoch run of a tiny
 config (train.py + test.py subprocesses), and the aggregation/failure
 handling with stubbed runs."""
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from script_loader import load_script
 
 TINY_TRAIN = """
 default_scope = 'mmaction'
@@ -48,12 +48,7 @@ default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1),
 
 
 def _load_tool(repo_root):
-    spec = importlib.util.spec_from_file_location(
-        'mmtin_seed_study_tool',
-        repo_root / 'tools' / 'analysis' / 'seed_study.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis/seed_study.py')
 
 
 def _table_rows(text):

@@ -9,7 +9,6 @@ checkpoints load on torch >= 2.6 (weights-only ``torch.load``). Argument
 handling that needs no training (``merge_args``, errors) is tested
 in-process.
 """
-import importlib.util
 import os
 import pickle
 import re
@@ -22,6 +21,7 @@ import pytest
 import torch
 
 import mmtin  # noqa: F401  (weights-only loading of Runner checkpoints)
+from script_loader import load_script
 
 CONFIG = '''
 default_scope = 'mmaction'
@@ -88,11 +88,7 @@ def _run(cmd, repo_root, **env):
 
 
 def _load_tool(repo_root, name):
-    spec = importlib.util.spec_from_file_location(
-        f'mmtin_tools_{name}', repo_root / 'tools' / f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f'tools/{name}.py')
 
 
 def _state_dict(path):

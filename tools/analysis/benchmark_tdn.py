@@ -14,6 +14,10 @@ Models (``pretrained=None``, random init, eval mode for inference):
   input ``(1, T*5, 3, S, S)`` (5 frames per segment).
 * TSN: ``Recognizer2D`` + MMAction2 ``ResNet`` + ``TSNHead``, input
   ``(1, T, 3, S, S)``, i.e. the same T segments, one frame each.
+* TSN + separable max pool (control): the same TSN with its stem max pool
+  swapped for mmtin's ``SeparableMaxPool2d``, the pool TDN's stems use
+  (same output; on CPU it skips the argmax indices). TDN / this row is the
+  cost of TDN's temporal modules alone, without the faster pool.
 
 FLOPs (one multiply-add = one FLOP, as MMAction2's model zoo and the spec's
 GMACs) from ``mmengine.analysis.FlopAnalyzer`` and, as a cross-check, from
@@ -48,6 +52,9 @@ from mmengine.analysis import FlopAnalyzer  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from mmtin.models.layers.separable_max_pool import \
+    SeparableMaxPool2d  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -89,7 +96,11 @@ def model_cfgs(args):
         backbone=dict(type='ResNet', depth=50, pretrained=None),
         cls_head=dict(type='TSNHead', consensus=dict(type='AvgConsensus',
                                                      dim=1), **head))
-    return {f'TDN-R{args.depth}': (tdn, 5), 'TSN-R50': (tsn, 1)}
+    return {
+        f'TDN-R{args.depth}': (tdn, 5),
+        'TSN-R50': (tsn, 1),
+        'TSN-R50 + separable max pool': (tsn, 1)
+    }
 
 
 class _Scores(torch.nn.Module):
@@ -139,6 +150,9 @@ def main(argv=None):
         torch.manual_seed(0)
         model = MODELS.build(cfg)
         model.init_weights()
+        if 'separable' in name:
+            model.backbone.maxpool = SeparableMaxPool2d(
+                kernel_size=3, stride=2, padding=1)
         models[name] = model.to(device)
         inputs[name] = torch.randn(1, t_len * frames, 3, size, size,
                                    device=device)
@@ -205,7 +219,7 @@ def _fmt(v, spec='.1f'):
 
 
 def print_table(args, rows):
-    tdn, tsn = rows
+    tdn = rows[0]
     print(f'device {args.device}, threads {torch.get_num_threads()}, '
           f'{args.clock} clock, median of {args.repeats} (warm-up '
           f'{args.warmup}), batch 1\n')
@@ -217,16 +231,17 @@ def print_table(args, rows):
               f"{_fmt(r.get('gflops'))} | {_fmt(r.get('gflops_fcm'))} | "
               f"{_fmt(r['infer_ms'], '.0f')} | "
               f"{_fmt(r['train_ms'], '.0f')} |")
+    for base in rows[1:]:
 
-    def ratio(key):
-        a, b = tdn.get(key), tsn.get(key)
-        return None if a is None or b is None else a / b
+        def ratio(key):
+            a, b = tdn.get(key), base.get(key)
+            return None if a is None or b is None else a / b
 
-    print(f"| ratio {tdn['model']} / {tsn['model']} | | "
-          f"{ratio('params_m'):.2f}x | {_fmt(ratio('gflops'), '.2f')}x | "
-          f"{_fmt(ratio('gflops_fcm'), '.2f')}x | "
-          f"{_fmt(ratio('infer_ms'), '.2f')}x | "
-          f"{_fmt(ratio('train_ms'), '.2f')}x |")
+        print(f"| ratio {tdn['model']} / {base['model']} | | "
+              f"{ratio('params_m'):.2f}x | {_fmt(ratio('gflops'), '.2f')}x | "
+              f"{_fmt(ratio('gflops_fcm'), '.2f')}x | "
+              f"{_fmt(ratio('infer_ms'), '.2f')}x | "
+              f"{_fmt(ratio('train_ms'), '.2f')}x |")
 
 
 if __name__ == '__main__':

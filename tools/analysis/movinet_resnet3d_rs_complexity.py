@@ -98,7 +98,6 @@ def gflops_at(model, t, h, w, t_count):
 
 def stream_latency(arch, size, frames=20, warmup=3):
     backbone, head = movinet_model(arch, stream=True)
-    model = Whole(backbone, head).eval()
     states = {}
     x = torch.rand(1, 3, 1, size, size)
     times = []

@@ -31,6 +31,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
 from torch import Tensor
 
+from ..layers.separable_max_pool import SeparableMaxPool2d
 from ..layers.short_term_tdm import ShortTermTDM
 from ..layers.temporal_depthwise_conv import TemporalDepthwiseConv
 from .tdn_blocks import (CheckpointBasicBlock, TDNBasicBlock, TDNBottleneck,
@@ -159,7 +160,8 @@ class TDNResNet(BaseModule):
         self.conv1 = ConvModule(
             self.clip_channels, 64, 7, stride=2, padding=3, bias=False,
             **cfgs)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        # max pool of both stems; without autograd it skips the argmax
+        self.maxpool = SeparableMaxPool2d(kernel_size=3, stride=2, padding=1)
         # S-TDM: difference stem and its own layer1
         self.stdm = ShortTermTDM(num_segments, **stdm_cfg)
         self.diff_conv1 = ConvModule(

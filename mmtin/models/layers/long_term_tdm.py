@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from .temporal_difference import bidirectional_differences
+from .temporal_difference import bidirectional_differences, pointwise_conv
 
 
 @MODELS.register_module()
@@ -83,28 +83,40 @@ class LongTermTDM(nn.Module):
         return (conv.weight * scale.view(-1, 1, 1, 1),
                 bn.bias - bn.running_mean * scale)
 
-    def _conv_bn(self, conv: nn.Conv2d, bn: nn.BatchNorm2d,
-                 x: Tensor) -> Tensor:
-        """``bn(conv(x))``; in eval mode as one conv with BN folded in."""
-        if self.training:
-            return bn(conv(x))
-        weight, bias = self._folded(conv, bn)
-        return F.conv2d(x, weight, bias, conv.stride, conv.padding,
-                        conv.dilation, conv.groups)
-
-    def _attention_inputs(self, diff: Tensor) -> Tensor:
-        """``D/3 + S2/3 + S4/3`` (the input of ``conv3``)."""
+    def _pool(self, diff: Tensor) -> Tensor:
+        """The 2x2 average pool of ``S2``; on maps smaller than 2x2 the
+        window shrinks to the map."""
         h, w = diff.shape[2:]
         if h >= 2 and w >= 2:
-            pooled = self.pool2(diff)
-        else:  # tiny map: the pool window shrinks to the map
-            pooled = F.avg_pool2d(diff, (min(h, 2), min(w, 2)))
-        small2 = self._conv_bn(self.conv3_smallscale2, self.bn3_smallscale2,
-                               pooled)
+            return self.pool2(diff)
+        return F.avg_pool2d(diff, (min(h, 2), min(w, 2)))
+
+    def _attention_logits(self, diff: Tensor) -> Tensor:
+        """Training: ``bn3(conv3(D/3 + S2/3 + S4/3))``, BNs on batch
+        statistics of this direction alone."""
+        small2 = self.bn3_smallscale2(self.conv3_smallscale2(
+            self._pool(diff)))
         small2 = F.interpolate(small2, size=diff.shape[2:], mode='nearest')
-        small4 = self._conv_bn(self.conv3_smallscale4, self.bn3_smallscale4,
-                               diff)
-        return diff / 3.0 + small2 / 3.0 + small4 / 3.0
+        small4 = self.bn3_smallscale4(self.conv3_smallscale4(diff))
+        return self.bn3(self.conv3(diff / 3.0 + small2 / 3.0 + small4 / 3.0))
+
+    def _attention_logits_eval(self, diffs: Tensor) -> Tensor:
+        """Eval: the same logits with every BN folded into its conv,
+        ``D + S4`` as one conv (identity added to the centre tap of
+        ``conv3_smallscale4``), the 1/3 folded into ``conv3``."""
+        w4, b4 = self._folded(self.conv3_smallscale4, self.bn3_smallscale4)
+        w4[:, :, 1, 1].diagonal().add_(1.0)
+        mixed = F.conv2d(diffs, w4, b4, padding=1)  # D + S4
+        w2, b2 = self._folded(self.conv3_smallscale2, self.bn3_smallscale2)
+        small2 = F.conv2d(self._pool(diffs), w2, b2, padding=1)
+        (n, c, h, w), (hs, ws) = mixed.shape, small2.shape[2:]
+        if (h, w) == (2 * hs, 2 * ws):  # nearest 2x: broadcast add
+            mixed.view(n, c, hs, 2, ws, 2).add_(
+                small2.view(n, c, hs, 1, ws, 1))
+        else:
+            mixed.add_(F.interpolate(small2, size=(h, w), mode='nearest'))
+        w3, b3 = self._folded(self.conv3, self.bn3)
+        return pointwise_conv(mixed, w3 / 3.0, b3)
 
     def forward(self, x: Tensor) -> Tensor:
         """``(N*T, C, H, W) -> (N*T, C, H, W)``."""
@@ -116,22 +128,24 @@ class LongTermTDM(nn.Module):
             raise ValueError(
                 f'LongTermTDM: empty spatial size, got shape '
                 f'{tuple(x.shape)}; use a larger input image')
-        feat = self._conv_bn(self.conv1, self.bn1, x)
-        fwd, bwd = bidirectional_differences(feat, self.conv2(feat),
-                                             self.num_segments)
         if self.training:  # every BN once per direction
-            att_f = self.bn3(self.conv3(self._attention_inputs(fwd)))
-            att_b = self.bn3(self.conv3(self._attention_inputs(bwd)))
-            sig_sum = torch.sigmoid(att_f) + torch.sigmoid(att_b) - 1.0
+            feat = self.bn1(self.conv1(x))
+            fwd, bwd = bidirectional_differences(
+                feat, self.conv2(feat), self.num_segments).chunk(2)
+            sig_sum = torch.sigmoid(self._attention_logits(fwd)) + \
+                torch.sigmoid(self._attention_logits(bwd)) - 1.0
             return torch.addcmul(x, x, sig_sum, value=0.5)
-        # eval: same result with both directions in one batch
-        logits = self._conv_bn(self.conv3, self.bn3,
-                               self._attention_inputs(torch.cat([fwd, bwd])))
+        # eval: same result, both directions in one batch, BNs folded
+        w1, b1 = self._folded(self.conv1, self.bn1)
+        feat = pointwise_conv(x, w1, b1)
+        logits = self._attention_logits_eval(
+            bidirectional_differences(feat, self.conv2(feat),
+                                      self.num_segments))
         if torch.is_grad_enabled():
             sig_f, sig_b = torch.sigmoid(logits).chunk(2)
-            sig_sum = sig_f + sig_b - 1.0
-        else:  # in place: no further full-size buffers
-            sig_f, sig_b = logits.sigmoid_().chunk(2)
-            sig_sum = sig_f.add_(sig_b).sub_(1.0)
+            return torch.addcmul(x, x, sig_f + sig_b - 1.0, value=0.5)
+        # no autograd: all in the logits buffer, no new full-size tensor
+        sig_f, sig_b = logits.sigmoid_().chunk(2)
+        sig_sum = sig_f.add_(sig_b).sub_(1.0)
         # x + x * (0.5 * (sig_f - 0.5) + 0.5 * (sig_b - 0.5))
-        return torch.addcmul(x, x, sig_sum, value=0.5)
+        return torch.addcmul(x, x, sig_sum, value=0.5, out=sig_sum)

@@ -15,7 +15,7 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from .temporal_difference import (nearest_fuse, rgb_differences,
+from .temporal_difference import (nearest_fuse, pooled_differences,
                                   stdm_fusion_weights)
 
 
@@ -51,12 +51,12 @@ class ShortTermTDM(nn.Module):
         self.num_segments = num_segments
         self.alpha, self.beta = (float(w) for w in fusion_weights)
         self.num_channels = num_channels
-        self.pool = nn.AvgPool2d(kernel_size=2, stride=2)
 
     def differences(self, frames: Tensor) -> Tensor:
         """Pooled RGB differences, ``(NT, K*3, H, W) -> (NT, (K-1)*3, H/2,
-        W/2)``. The (linear) pooling runs first, on 4x fewer pixels."""
-        return rgb_differences(self.pool(frames), self.num_channels)
+        W/2)``: ``AvgPool2d(2, 2)`` then differences, computed in one pass
+        (:func:`pooled_differences`)."""
+        return pooled_differences(frames, self.num_channels)
 
     def forward(self, x: Tensor, diff: Tensor) -> Tensor:
         """Fuse ``diff`` (upsampled by nearest to the size of ``x``) into

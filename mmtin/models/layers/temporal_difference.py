@@ -8,7 +8,7 @@ hold no parameters; the modules in ``long_term_tdm.py``,
 call them. Behaviour follows the official code (MCG-NJU/TDN), see
 ``shared/specs/tdn.md``.
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -31,8 +31,15 @@ def stdm_fusion_weights(num_segments: int) -> Tuple[float, float]:
     return (0.5, 0.5) if num_segments == 8 else (0.75, 0.25)
 
 
-def rgb_differences(frames: Tensor, num_channels: int = 3) -> Tensor:
-    """Differences of consecutive frames stacked along channels.
+def pooled_differences(frames: Tensor, num_channels: int = 3) -> Tensor:
+    """``AvgPool2d(2, 2)`` of the consecutive-frame differences, in one pass.
+
+    ``[x2 - x1, ..., xK - x(K-1)]`` of ``AvgPool2d(2, 2)(frames)`` (both
+    steps are linear), computed as one stride-2 2x2 convolution whose
+    output channel ``(k, ch)`` averages ``+frame[k+1, ch]`` and
+    ``-frame[k, ch]`` over the window. It reads the full-resolution frames
+    once and writes only the pooled differences; odd sizes drop the last
+    row/column, as the pool.
 
     Args:
         frames (Tensor): ``(NT, K * num_channels, H, W)``, the K frames of a
@@ -40,21 +47,70 @@ def rgb_differences(frames: Tensor, num_channels: int = 3) -> Tensor:
         num_channels (int): Channels of one frame. Default: 3.
 
     Returns:
-        Tensor: ``(NT, (K - 1) * num_channels, H, W)`` holding
-        ``[x2 - x1, x3 - x2, ..., xK - x(K-1)]``.
+        Tensor: ``(NT, (K - 1) * num_channels, H // 2, W // 2)``.
     """
     if frames.dim() != 4 or frames.shape[1] % num_channels != 0 \
             or frames.shape[1] < 2 * num_channels:
         raise ValueError(
-            'rgb_differences: frames must be (NT, K*num_channels, H, W) with '
-            f'K >= 2 and num_channels={num_channels}, got shape '
+            'pooled_differences: frames must be (NT, K*num_channels, H, W) '
+            f'with K >= 2 and num_channels={num_channels}, got shape '
             f'{tuple(frames.shape)}')
-    return frames[:, num_channels:] - frames[:, :-num_channels]
+    if min(frames.shape[2:]) < 2:
+        raise ValueError(
+            'pooled_differences: frames must be at least 2x2 for the 2x2 '
+            f'pool, got shape {tuple(frames.shape)}')
+    in_ch = frames.shape[1]
+    out_ch = in_ch - num_channels
+    weight = frames.new_zeros(out_ch, in_ch, 2, 2)
+    idx = torch.arange(out_ch, device=frames.device)
+    weight[idx, idx + num_channels] = 0.25
+    weight[idx, idx] = -0.25
+    return F.conv2d(frames, weight, stride=2)
+
+
+def pointwise_conv(x: Tensor, weight: Tensor,
+                   bias: Optional[Tensor] = None) -> Tensor:
+    """A 1x1 convolution as one batched matrix product.
+
+    ``out[n, o] = sum_i weight[o, i] * x[n, i] (+ bias[o])``, the same as
+    ``F.conv2d(x, weight, bias)``. For the thin layers of the L-TDM
+    (C -> C/16 -> C) the matrix product avoids the blocked-layout reorders
+    of the oneDNN convolution on CPU, which cost several times the
+    arithmetic there.
+
+    Args:
+        x (Tensor): ``(N, C_in, H, W)``.
+        weight (Tensor): ``(C_out, C_in, 1, 1)``.
+        bias (Tensor, optional): ``(C_out, )``. Default: None.
+
+    Returns:
+        Tensor: ``(N, C_out, H, W)``.
+    """
+    c_out, c_in = weight.shape[:2]
+    if weight.shape[2:] != (1, 1) or x.dim() != 4 or x.shape[1] != c_in:
+        raise ValueError(
+            f'pointwise_conv: expected x (N, {c_in}, H, W) and weight '
+            f'(C_out, C_in, 1, 1), got x {tuple(x.shape)} and weight '
+            f'{tuple(weight.shape)}')
+    n, _, h, w = x.shape
+    flat = x.reshape(n, c_in, h * w)
+    w2 = weight.reshape(c_out, c_in)
+    if bias is None:
+        out = torch.matmul(w2, flat)
+    elif c_out > c_in:
+        # widening (C/16 -> C): the bias rides along as an extra input
+        # channel of ones, so the product writes the large output once
+        ones = flat.new_ones(n, 1, h * w)
+        out = torch.matmul(torch.cat([w2, bias.view(c_out, 1)], dim=1),
+                           torch.cat([flat, ones], dim=1))
+    else:  # narrowing: add the bias to the small output
+        out = torch.matmul(w2, flat) + bias.view(1, c_out, 1)
+    return out.view(n, c_out, h, w)
 
 
 def bidirectional_differences(feat: Tensor, feat_conv: Tensor,
-                              num_segments: int) -> Tuple[Tensor, Tensor]:
-    """Forward and backward temporal differences of the L-TDM.
+                              num_segments: int) -> Tensor:
+    """Forward and backward temporal differences of the L-TDM, stacked.
 
     With ``B = feat`` and ``Bc = feat_conv`` viewed as ``(N, T, c, H, W)``:
     ``fwd[t] = Bc[t+1] - B[t]`` (``fwd[T-1] = 0``) and
@@ -67,8 +123,8 @@ def bidirectional_differences(feat: Tensor, feat_conv: Tensor,
         num_segments (int): Segments per clip T.
 
     Returns:
-        tuple[Tensor, Tensor]: Forward and backward differences, both
-        ``(N*T, c, H, W)``.
+        Tensor: ``(2*N*T, c, H, W)``: the forward differences, then the
+        backward ones (``.chunk(2)`` splits them).
     """
     nt, c, h, w = feat.shape
     if nt % num_segments != 0:
@@ -78,10 +134,16 @@ def bidirectional_differences(feat: Tensor, feat_conv: Tensor,
             f'num_segments={num_segments}')
     b = feat.view(-1, num_segments, c, h, w)
     bc = feat_conv.view(-1, num_segments, c, h, w)
-    # F.pad pads dims from the last one: (W, W, H, H, c, c, T_before, T_after)
-    fwd = F.pad(bc[:, 1:] - b[:, :-1], (0, 0, 0, 0, 0, 0, 0, 1))
-    bwd = F.pad(bc[:, :-1] - b[:, 1:], (0, 0, 0, 0, 0, 0, 1, 0))
-    return fwd.view(nt, c, h, w), bwd.view(nt, c, h, w)
+    out = feat.new_zeros((2, ) + b.shape)
+    if torch.is_grad_enabled() and (feat.requires_grad
+                                    or feat_conv.requires_grad):
+        # out= does not record autograd: slice-assign instead
+        out[0, :, :-1] = bc[:, 1:] - b[:, :-1]
+        out[1, :, 1:] = bc[:, :-1] - b[:, 1:]
+    else:
+        torch.sub(bc[:, 1:], b[:, :-1], out=out[0, :, :-1])
+        torch.sub(bc[:, :-1], b[:, 1:], out=out[1, :, 1:])
+    return out.view(2 * nt, c, h, w)
 
 
 def temporal_depthwise_conv(x: Tensor, weight: Tensor,
@@ -124,7 +186,8 @@ def nearest_fuse(x: Tensor, diff: Tensor, alpha: float,
 
     ``F.interpolate(mode='nearest')`` picks source pixel
     ``floor(i * in / out)``. For an exact 2x size (the 224 and 256 inputs)
-    that is pixel replication, done here by broadcasting instead of
+    that is pixel replication: ``diff`` is replicated along the width only
+    (half the size of ``x``) and broadcast over row pairs, instead of
     materialising the upsampled tensor; the result is the same.
 
     Args:
@@ -142,12 +205,12 @@ def nearest_fuse(x: Tensor, diff: Tensor, alpha: float,
             'must agree in batch and channels')
     (n, c, h, w), (hd, wd) = x.shape, diff.shape[2:]
     if (h, w) == (2 * hd, 2 * wd):
-        x6 = x.view(n, c, hd, 2, wd, 2)
-        diff6 = diff.view(n, c, hd, 1, wd, 1)
+        x5 = x.reshape(n, c, hd, 2, w)
+        diff5 = diff.repeat_interleave(2, dim=3).view(n, c, hd, 1, w)
         if alpha + beta == 1:  # one pass: x + beta * (diff - x)
-            out = torch.lerp(x6, diff6, beta)
+            out = torch.lerp(x5, diff5, beta)
         else:
-            out = torch.add(alpha * x6, diff6, alpha=beta)
+            out = torch.add(alpha * x5, diff5, alpha=beta)
         return out.view(n, c, h, w)
     if (h, w) != (hd, wd):
         diff = F.interpolate(diff, size=(h, w), mode='nearest')

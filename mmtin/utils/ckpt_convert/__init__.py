@@ -1,2 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""Converters from published checkpoint formats (see tools/convert_checkpoint.py)."""
+"""Converters from published checkpoint formats.
+
+See ``tools/convert_checkpoint.py``.
+"""
