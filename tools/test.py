@@ -25,7 +25,8 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import setup_distributed  # noqa: E402
+from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
+                         teardown_distributed)
 
 
 def parse_args(argv=None):
@@ -137,6 +138,7 @@ def format_metrics(metrics: dict) -> str:
 
 
 def main(argv=None):
+    """Run the test; True if it was a multi-process run (torn down)."""
     args = parse_args(argv)
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'config file not found: {args.config}')
@@ -150,7 +152,9 @@ def main(argv=None):
     if is_main_process():
         print(f'Test metrics of {args.checkpoint}:')
         print(format_metrics(metrics or {}), flush=True)
+    return teardown_distributed()
 
 
 if __name__ == '__main__':
-    main()
+    if main():  # a multi-process run: skip the interpreter's teardown
+        exit_now()

@@ -26,7 +26,8 @@ from mmengine.device import get_device  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import setup_distributed  # noqa: E402
+from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
+                         teardown_distributed)
 
 
 def parse_args(argv=None):
@@ -148,6 +149,7 @@ def build_runner(cfg):
 
 
 def main(argv=None):
+    """Run the training; True if it was a multi-process run (torn down)."""
     args = parse_args(argv)
     if not osp.isfile(args.config):
         raise FileNotFoundError(f'config file not found: {args.config}')
@@ -160,7 +162,9 @@ def main(argv=None):
     setup_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     runner.train()
+    return teardown_distributed()
 
 
 if __name__ == '__main__':
-    main()
+    if main():  # a multi-process run: skip the interpreter's teardown
+        exit_now()

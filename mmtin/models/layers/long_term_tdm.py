@@ -6,7 +6,7 @@ and keeps its parameter names (``conv1, bn1, conv2, conv3, bn3,
 conv3_smallscale2, bn3_smallscale2, conv3_smallscale4, bn3_smallscale4``), so
 official weights copy over one to one.
 """
-from typing import Tuple
+from typing import List, Tuple
 
 import torch
 import torch.nn as nn
@@ -43,16 +43,27 @@ class LongTermTDM(nn.Module):
     eval mode both directions go through the convs in one batch with the BNs
     folded into the convs, which gives the same result.
 
+    ``legacy_backward_s4=True`` reproduces the first official release (Dec
+    2020, fixed in commit ``bcf28d9``, Mar 2021), which fed the forward
+    branch's finished ``S4`` through the same conv and BN again as the
+    backward ``S4``: ``S4_b = bn3_smallscale4(conv3_smallscale4(S4_f))``.
+    The published R50 and K400 R101 checkpoints date from that release and
+    may have been trained with it (unconfirmed); try it when a converted
+    Dec-2020 checkpoint falls short of its published accuracy.
+
     Args:
         channels (int): Channels C of the input ``(N*T, C, H, W)``.
         num_segments (int): Segments per clip T. Default: 8.
         reduction (int): Channel reduction r, ``c = C // r``. Default: 16.
+        legacy_backward_s4 (bool): The Dec-2020 backward ``S4`` (see
+            above). Default: False (the fixed, current official code).
     """
 
     def __init__(self,
                  channels: int,
                  num_segments: int = 8,
-                 reduction: int = 16):
+                 reduction: int = 16,
+                 legacy_backward_s4: bool = False):
         super().__init__()
         if num_segments < 2:
             raise ValueError(
@@ -65,6 +76,7 @@ class LongTermTDM(nn.Module):
         self.channels = channels
         self.num_segments = num_segments
         self.reduction = reduction
+        self.legacy_backward_s4 = legacy_backward_s4
         self.conv1 = nn.Conv2d(channels, mid, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(mid)
         self.conv2 = nn.Conv2d(mid, mid, 3, padding=1, groups=mid, bias=False)
@@ -91,22 +103,35 @@ class LongTermTDM(nn.Module):
             return self.pool2(diff)
         return F.avg_pool2d(diff, (min(h, 2), min(w, 2)))
 
-    def _attention_logits(self, diff: Tensor) -> Tensor:
-        """Training: ``bn3(conv3(D/3 + S2/3 + S4/3))``, BNs on batch
-        statistics of this direction alone."""
-        small2 = self.bn3_smallscale2(self.conv3_smallscale2(
-            self._pool(diff)))
-        small2 = F.interpolate(small2, size=diff.shape[2:], mode='nearest')
-        small4 = self.bn3_smallscale4(self.conv3_smallscale4(diff))
-        return self.bn3(self.conv3(diff / 3.0 + small2 / 3.0 + small4 / 3.0))
+    def _attention_logits(self, fwd: Tensor, bwd: Tensor) -> List[Tensor]:
+        """Training: ``bn3(conv3(D/3 + S2/3 + S4/3))`` of each direction,
+        every BN on the batch statistics of one direction, in the official
+        order (``S2`` both, ``S4`` both, ``conv3`` both)."""
+        small2 = [
+            F.interpolate(self.bn3_smallscale2(self.conv3_smallscale2(
+                self._pool(d))), size=d.shape[2:], mode='nearest')
+            for d in (fwd, bwd)
+        ]
+        small4_f = self.bn3_smallscale4(self.conv3_smallscale4(fwd))
+        small4_b = self.bn3_smallscale4(self.conv3_smallscale4(
+            small4_f if self.legacy_backward_s4 else bwd))
+        return [
+            self.bn3(self.conv3(d / 3.0 + s2 / 3.0 + s4 / 3.0))
+            for d, s2, s4 in zip((fwd, bwd), small2, (small4_f, small4_b))
+        ]
 
     def _attention_logits_eval(self, diffs: Tensor) -> Tensor:
         """Eval: the same logits with every BN folded into its conv,
         ``D + S4`` as one conv (identity added to the centre tap of
         ``conv3_smallscale4``), the 1/3 folded into ``conv3``."""
         w4, b4 = self._folded(self.conv3_smallscale4, self.bn3_smallscale4)
-        w4[:, :, 1, 1].diagonal().add_(1.0)
-        mixed = F.conv2d(diffs, w4, b4, padding=1)  # D + S4
+        if self.legacy_backward_s4:  # S4_b from S4_f: no identity fold
+            small4_f = F.conv2d(diffs.chunk(2)[0], w4, b4, padding=1)
+            small4_b = F.conv2d(small4_f, w4, b4, padding=1)
+            mixed = diffs + torch.cat([small4_f, small4_b])
+        else:
+            w4[:, :, 1, 1].diagonal().add_(1.0)
+            mixed = F.conv2d(diffs, w4, b4, padding=1)  # D + S4
         w2, b2 = self._folded(self.conv3_smallscale2, self.bn3_smallscale2)
         small2 = F.conv2d(self._pool(diffs), w2, b2, padding=1)
         (n, c, h, w), (hs, ws) = mixed.shape, small2.shape[2:]
@@ -130,10 +155,10 @@ class LongTermTDM(nn.Module):
                 f'{tuple(x.shape)}; use a larger input image')
         if self.training:  # every BN once per direction
             feat = self.bn1(self.conv1(x))
-            fwd, bwd = bidirectional_differences(
-                feat, self.conv2(feat), self.num_segments).chunk(2)
-            sig_sum = torch.sigmoid(self._attention_logits(fwd)) + \
-                torch.sigmoid(self._attention_logits(bwd)) - 1.0
+            logit_f, logit_b = self._attention_logits(
+                *bidirectional_differences(feat, self.conv2(feat),
+                                           self.num_segments).chunk(2))
+            sig_sum = torch.sigmoid(logit_f) + torch.sigmoid(logit_b) - 1.0
             return torch.addcmul(x, x, sig_sum, value=0.5)
         # eval: same result, both directions in one batch, BNs folded
         w1, b1 = self._folded(self.conv1, self.bn1)

@@ -53,9 +53,12 @@ def randomize_(module, seed=0):
                 t.copy_(torch.randn(t.shape, generator=g) * 0.5)
 
 
-def ltdm_reference(m, x, t_len, bn, pool=lambda d: F.avg_pool2d(d, 2, 2)):
+def ltdm_reference(m, x, t_len, bn, pool=lambda d: F.avg_pool2d(d, 2, 2),
+                   legacy=False):
     """The L-TDM of spec section 3 with loops over t; ``bn(x, module)`` is
-    the BN formula (eval or batch statistics), ``pool`` the pool of S2."""
+    the BN formula (eval or batch statistics), ``pool`` the pool of S2;
+    ``legacy``: the Dec-2020 backward S4 (spec section 5), computed from
+    the forward direction's finished S4."""
     stats = {}
 
     def norm(x, name):
@@ -67,7 +70,7 @@ def ltdm_reference(m, x, t_len, bn, pool=lambda d: F.avg_pool2d(d, 2, 2)):
     c = b.shape[1]
     bc = F.conv2d(b, m.conv2.weight, padding=1, groups=c)
     nt, _, h, w = b.shape
-    atts = []
+    atts, s4_forward = [], None
     for direction in (+1, -1):
         d = torch.zeros_like(b)
         for n in range(nt // t_len):
@@ -77,8 +80,10 @@ def ltdm_reference(m, x, t_len, bn, pool=lambda d: F.avg_pool2d(d, 2, 2)):
                     d[n * t_len + t] = bc[n * t_len + src] - b[n * t_len + t]
         s2 = F.conv2d(pool(d), m.conv3_smallscale2.weight, padding=1)
         s2 = naive_nearest(norm(s2, 'bn3_smallscale2'), (h, w))
-        s4 = norm(F.conv2d(d, m.conv3_smallscale4.weight, padding=1),
+        s4_in = s4_forward if legacy and direction == -1 else d
+        s4 = norm(F.conv2d(s4_in, m.conv3_smallscale4.weight, padding=1),
                   'bn3_smallscale4')
+        s4_forward = s4 if direction == 1 else s4_forward
         y = norm(F.conv2d(d / 3 + s2 / 3 + s4 / 3, m.conv3.weight), 'bn3')
         atts.append(torch.sigmoid(y) - 0.5)
     return x + x * (0.5 * atts[0] + 0.5 * atts[1]), stats
@@ -129,6 +134,39 @@ def test_ltdm_train_runs_bn_once_per_direction():
                 getattr(m, name).__getattr__(key), run, atol=1e-5), name
         assert getattr(m, name).num_batches_tracked.item() == 2
     assert m.bn1.num_batches_tracked.item() == 1
+
+
+@pytest.mark.parametrize('hw', [(6, 6), (5, 7)])
+def test_ltdm_legacy_backward_s4(hw):
+    """The Dec-2020 variant (spec section 5): eval and training against the
+    reference, and it differs from the fixed module with the same
+    weights."""
+    cfg = dict(type='LongTermTDM', channels=32, num_segments=4)
+    m = MODELS.build(dict(cfg, legacy_backward_s4=True))
+    fixed = MODELS.build(cfg)
+    randomize_(m, seed=5)
+    fixed.load_state_dict(m.state_dict())
+    x = torch.randn(8, 32, *hw)
+    m.eval()
+    fixed.eval()
+    with torch.no_grad():
+        expected, _ = ltdm_reference(m, x, 4, _eval_bn, legacy=True)
+        out = m(x)
+        assert torch.allclose(out, expected, atol=1e-5)
+        assert not torch.allclose(fixed(x), expected, atol=1e-3)
+    xg = x.clone().requires_grad_()
+    assert torch.allclose(m(xg), expected, atol=1e-5)
+    m.train()
+    run_before = m.bn3_smallscale4.running_mean.clone()
+    expected, stats = ltdm_reference(m, x, 4, bn_batch, legacy=True)
+    assert torch.allclose(m(x), expected, atol=1e-5)
+    # the backward S4 BN saw the batch statistics of the forward S4's
+    # output, and updated the running mean after the forward one
+    (mean_f, _), (mean_b, _) = stats['bn3_smallscale4']
+    mom = m.bn3_smallscale4.momentum
+    run = (1 - mom) * ((1 - mom) * run_before + mom * mean_f) + mom * mean_b
+    assert torch.allclose(m.bn3_smallscale4.running_mean, run, atol=1e-5)
+    assert m.bn3_smallscale4.num_batches_tracked.item() == 2
 
 
 def test_ltdm_errors():
