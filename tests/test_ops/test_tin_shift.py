@@ -26,6 +26,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from mmtin.ops import interpolation_weights, linear_sampler, tin_shift
+from naive_references import group_weight, naive_linear_sampler, naive_shift
 
 op_module = importlib.import_module('mmtin.ops.tin_shift')
 
@@ -42,22 +43,6 @@ DEVICES = [
 # ---------------------------------------------------------------------------
 # naive references (spec formulas, loops)
 # ---------------------------------------------------------------------------
-def naive_shift(x, shift):
-    """mmcv forward: ``out[n, t, group g] = x[n, t - s[n, g], group g]``."""
-    n_, t_, c_ = x.shape[:3]
-    groups = shift.shape[1]
-    cg = c_ // groups
-    out = torch.zeros_like(x)
-    for n in range(n_):
-        for g in range(groups):
-            s = int(shift[n, g])
-            for t in range(t_):
-                if 0 <= t - s < t_:
-                    out[n, t, g * cg:(g + 1) * cg] = x[n, t - s,
-                                                        g * cg:(g + 1) * cg]
-    return out
-
-
 def naive_adjoint(grad_out, shift):
     """True adjoint of :func:`naive_shift`: ``grad_in[t] = grad_out[t+s]``."""
     return naive_shift(grad_out, -shift)
@@ -66,24 +51,6 @@ def naive_adjoint(grad_out, shift):
 def naive_mmcv_backward(grad_out, shift):
     """mmcv's CUDA backward kernel: the forward again, ``grad_out[t - s]``."""
     return naive_shift(grad_out, shift)
-
-
-def group_weight(w, x):
-    """``[N, G]`` -> ``[N, 1, C, 1, ...]``, each repeated ``C // G`` times."""
-    n_, _, c_ = x.shape[:3]
-    rep = w.repeat_interleave(c_ // w.shape[1], dim=1)
-    return rep.view(n_, 1, c_, *([1] * (x.dim() - 3)))
-
-
-def naive_linear_sampler(x, offset):
-    """MMAction2's linear_sampler over two mmcv tin_shift calls."""
-    o0 = torch.floor(offset).int()
-    o1 = o0 + 1
-    w0 = 1 - (offset - o0.to(offset.dtype))
-    w1 = 1 - w0
-    d0 = naive_shift(x, o0)
-    d1 = naive_shift(x, o1)
-    return group_weight(w0, x) * d0 + group_weight(w1, x) * d1
 
 
 def naive_parts(x, offset):

@@ -12,42 +12,12 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmtin.models.layers import (InterlacedConv, OffsetNet, TemporalInterlace,
                                  WeightNet)
+from naive_references import naive_linear_sampler
 
 
 # ---------------------------------------------------------------------------
 # naive reference
 # ---------------------------------------------------------------------------
-def naive_shift(x, shift):
-    """mmcv tin_shift forward: ``out[n, t, g] = x[n, t - s[n, g], g]``."""
-    n_, t_, c_ = x.shape[:3]
-    groups = shift.shape[1]
-    cg = c_ // groups
-    out = torch.zeros_like(x)
-    for n in range(n_):
-        for g in range(groups):
-            s = int(shift[n, g])
-            for t in range(t_):
-                if 0 <= t - s < t_:
-                    out[n, t, g * cg:(g + 1) * cg] = x[n, t - s,
-                                                        g * cg:(g + 1) * cg]
-    return out
-
-
-def naive_linear_sampler(data, offset):
-    """MMAction2's ``linear_sampler``: two shifts, linear weights."""
-    n, t, c, h, w = data.shape
-    o0 = torch.floor(offset).int()
-    w0 = 1 - (offset - o0.float())
-    w1 = 1 - w0
-    data = data.view(n, t, c, h * w)
-    d0 = naive_shift(data, o0)
-    d1 = naive_shift(data, o0 + 1)
-    group = c // offset.shape[1]
-    w0 = w0.repeat_interleave(group, dim=1).view(n, 1, c, 1)
-    w1 = w1.repeat_interleave(group, dim=1).view(n, 1, c, 1)
-    return (w0 * d0 + w1 * d1).view(n, t, c, h, w)
-
-
 def naive_temporal_interlace(module, x, buffer_dtype=torch.float32):
     """MMAction2's ``TemporalInterlace.forward``, step by step. Its output
     buffer is ``torch.zeros((n, c, h, w), device=x.device)``, i.e. fp32

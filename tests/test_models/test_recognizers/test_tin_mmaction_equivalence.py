@@ -21,6 +21,7 @@ import mmtin  # noqa: F401
 from mmaction.models.backbones import ResNetTIN
 from mmaction.registry import MODELS
 from mmtin.models import TINResNet
+from naive_references import naive_shift
 
 # float32 models (MMAction2's TIN output buffer is always fp32, so float64
 # cannot be compared); the two sum in different orders. Tolerance relative
@@ -35,27 +36,10 @@ def assert_close(got, expected):
     assert err <= REL_TOL, f'relative error {err:.2e}'
 
 
-def naive_tin_shift(data, shift):
-    """mmcv's tin_shift forward, one frame copy at a time."""
-    n, t, c, hw = data.shape
-    groups = shift.shape[1]
-    per_group = c // groups
-    out = torch.zeros_like(data)
-    for i in range(n):
-        for g in range(groups):
-            s = int(shift[i, g])
-            channels = slice(g * per_group, (g + 1) * per_group)
-            for dst in range(t):
-                src = dst - s
-                if 0 <= src < t:
-                    out[i, dst, channels] = data[i, src, channels]
-    return out
-
-
 @pytest.fixture
 def naive_mmcv_ops(monkeypatch):
     fake = types.ModuleType('mmcv.ops')
-    fake.tin_shift = naive_tin_shift
+    fake.tin_shift = naive_shift
     monkeypatch.setitem(sys.modules, 'mmcv.ops', fake)
     return fake
 
