@@ -1,0 +1,7 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Generators of the synthetic datasets that the demo and the evidence use.
+
+One module per dataset, each with a ``generate_*`` function writing real
+video files (PyAV) plus MMAction2 annotation lists; ``tools/data/`` scripts
+are thin command lines over these.
+"""
