@@ -25,8 +25,8 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
-                         teardown_distributed)
+from mmtin.engine import (exit_now, setup_distributed,  # noqa: E402
+                          teardown_distributed)
 
 
 def parse_args(argv=None):

@@ -1,9 +1,11 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .device_aware_ddp import DeviceAwareDDP
+from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook)
 
 __all__ = [
-    'DeviceAwareDDP', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
+    'DeviceAwareDDP', 'exit_now', 'setup_distributed',
+    'teardown_distributed', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
     'ConfigCheckHook', 'EpochSeedHook'
 ]

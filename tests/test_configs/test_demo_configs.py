@@ -11,7 +11,7 @@ from mmengine.registry import init_default_scope
 
 import mmtin  # noqa: F401
 from mmaction.registry import DATASETS, MODELS
-from mmtin.datasets.demo_dataset import generate_demo_dataset
+from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 
 CONFIGS = ('tsm_r18_demo.py', 'tsn_r18_demo.py', 'tin_r18_demo.py',
            'tdn_r18_demo.py')

@@ -1,5 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""Write the temporal-order demo dataset (see mmtin/datasets/demo_dataset.py).
+"""Write the temporal-order demo dataset (mmtin.datasets.synthetic).
 
 Usage:
     python tools/data/generate_demo_dataset.py OUT_DIR [--num-videos N]
@@ -15,11 +15,11 @@ import sys
 import time
 
 try:
-    from mmtin.datasets.demo_dataset import generate_demo_dataset
+    from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 except ImportError:  # run from a checkout without `pip install`
     sys.path.insert(
         0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    from mmtin.datasets.demo_dataset import generate_demo_dataset
+    from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 
 
 def parse_args(argv=None):

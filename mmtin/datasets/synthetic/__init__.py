@@ -4,4 +4,10 @@
 One module per dataset, each with a ``generate_*`` function writing real
 video files (PyAV) plus MMAction2 annotation lists; ``tools/data/`` scripts
 are thin command lines over these.
+
+* :mod:`.temporal_order`: the temporal-order demo dataset (a sprite moving
+  rightwards vs. the same frames reversed), ``configs/demo/``.
 """
+from .temporal_order import generate_demo_dataset
+
+__all__ = ['generate_demo_dataset']

@@ -17,7 +17,7 @@ from torch import Tensor
 
 from mmtin.models.layers.movinet_block import MoViNetBlock
 from mmtin.models.layers.movinet_conv import MOVINET_NORM_CFG, MoViNetConv
-from mmtin.models.layers.stream_ops import add_states, sub_states
+from mmtin.ops.stream_ops import add_states, sub_states
 from .movinet_arch import MOVINET_ARCHS, parse_layers
 
 StateDict = Dict[str, Tensor]

@@ -34,8 +34,9 @@ from torch import Tensor
 from ..layers.separable_max_pool import SeparableMaxPool2d
 from ..layers.short_term_tdm import ShortTermTDM
 from ..layers.temporal_depthwise_conv import TemporalDepthwiseConv
-from .tdn_blocks import (CheckpointBasicBlock, TDNBasicBlock, TDNBottleneck,
-                         make_tdn_res_layer)
+from ..layers.tdn_basic_block import CheckpointBasicBlock, TDNBasicBlock
+from ..layers.tdn_bottleneck import TDNBottleneck
+from ..layers.tdn_res_layer import make_tdn_res_layer
 
 
 @MODELS.register_module()

@@ -6,8 +6,8 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 
-from .tin_insertion import (check_num_segments, iter_residual_blocks,
-                            wrap_block_conv1)
+from ..layers.interlaced_conv import interlace_block, iter_residual_blocks
+from ..utils.validators import check_num_segments
 
 
 @MODELS.register_module()
@@ -21,7 +21,7 @@ class TINInserter(BaseModule):
     ``conv1.conv.net2.weight``). The weights of the wrapped convs still load
     from checkpoints of the plain backbone (``init_cfg=dict(type=
     'Pretrained', ...)`` of the inner backbone, ``load_from=``), see
-    :mod:`mmtin.models.backbones.tin_insertion`.
+    :mod:`mmtin.models.layers.interlaced_conv`.
 
     The output is exactly the inner backbone's output: a tensor for
     MMAction2's ``ResNet``; a tuple for mmpretrain backbones, which
@@ -70,8 +70,8 @@ class TINInserter(BaseModule):
                 f'TINInserter: backbone {backbone["type"]!r} has no residual '
                 f'block of a class named in block_types={tuple(block_types)}')
         for name, block in blocks:
-            wrap_block_conv1(block, f'TINInserter.backbone.{name}',
-                             num_segments, shift_div)
+            interlace_block(block, f'TINInserter.backbone.{name}',
+                            num_segments, shift_div)
         self.interlaced_blocks = [name for name, _ in blocks]
 
     def forward(self, x: torch.Tensor):

@@ -20,7 +20,8 @@ from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmtin.utils.ckpt_convert.torchvision_resnet import (
     convert_torchvision_resnet, resolve_torchvision_url)
-from .tin_insertion import check_num_segments, wrap_block_conv1
+from ..layers.interlaced_conv import interlace_block
+from ..utils.validators import check_int, check_num_segments
 
 _TSM_ONLY = ('is_shift', 'shift_place', 'temporal_pool')
 
@@ -72,11 +73,8 @@ class TINResNet(ResNetTSM):
                 raise TypeError(f'TINResNet: {key!r} is a TSM option and is '
                                 'not supported (TIN replaces the shift)')
         check_num_segments(num_segments, 'TINResNet')
-        if isinstance(shift_div, bool) or not isinstance(
-                shift_div, int) or shift_div < 1:
-            raise ValueError('TINResNet: shift_div must be an int >= 1, got '
-                             f'{shift_div!r}')
-        # the channels of every block are checked in make_temporal_interlace
+        check_int(shift_div, 'shift_div', 'TINResNet')
+        # the channels of every block are checked in interlace_block
         super().__init__(
             depth,
             num_segments=num_segments,
@@ -98,12 +96,8 @@ class TINResNet(ResNetTSM):
         """Wrap ``conv1.conv`` of every block of every stage with TIN."""
         for layer_name in self.res_layers:
             for i, block in enumerate(getattr(self, layer_name)):
-                wrap_block_conv1(block, f'TINResNet.{layer_name}.{i}',
-                                 self.num_segments, self.shift_div)
-
-    def _get_wrap_prefix(self) -> list:
-        """The wrapped conv is ``net2`` of ``InterlacedConv``."""
-        return ['.net2']
+                interlace_block(block, f'TINResNet.{layer_name}.{i}',
+                                self.num_segments, self.shift_div)
 
     def init_weights(self) -> None:
         """Initialise from ``pretrained``, or from scratch if it is None.

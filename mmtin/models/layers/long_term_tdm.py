@@ -14,7 +14,8 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from .temporal_difference import bidirectional_differences, pointwise_conv
+from mmtin.ops.temporal_difference import (bidirectional_differences,
+                                           pointwise_conv)
 
 
 @MODELS.register_module()

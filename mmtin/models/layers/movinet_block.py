@@ -10,7 +10,7 @@ from torch import Tensor
 
 from .movinet_conv import MOVINET_NORM_CFG, MoViNetConv
 from .movinet_se import MoViNetSE
-from .stream_ops import add_states, sub_states
+from mmtin.ops.stream_ops import add_states, sub_states
 
 
 def make_divisible(value: float, divisor: int = 8) -> int:

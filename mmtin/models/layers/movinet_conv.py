@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmcv.cnn import build_activation_layer, build_norm_layer
 from torch import Tensor
 
-from .stream_ops import stream_buffer
+from mmtin.ops.stream_ops import stream_buffer
 
 #: MoViNet's BatchNorm: TF momentum 0.99 is PyTorch momentum 0.01.
 MOVINET_NORM_CFG = dict(type='BN3d', eps=1e-3, momentum=0.01)

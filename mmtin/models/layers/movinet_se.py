@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmcv.cnn import build_activation_layer
 from torch import Tensor
 
-from .stream_ops import cumulative_mean, sinusoidal_position_encoding
+from mmtin.ops.stream_ops import cumulative_mean, sinusoidal_position_encoding
 
 SE_TYPES = ('3d', '2d', '2plus3d')
 

@@ -15,8 +15,8 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from .temporal_difference import (nearest_fuse, pooled_differences,
-                                  stdm_fusion_weights)
+from mmtin.ops.temporal_difference import (nearest_fuse, pooled_differences,
+                                           stdm_fusion_weights)
 
 
 @MODELS.register_module()

@@ -10,7 +10,7 @@ import torch.nn as nn
 from mmaction.registry import MODELS
 from torch import Tensor
 
-from .temporal_difference import temporal_depthwise_conv
+from mmtin.ops.temporal_difference import temporal_depthwise_conv
 
 
 @MODELS.register_module()

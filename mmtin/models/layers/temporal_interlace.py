@@ -13,6 +13,7 @@ from mmaction.registry import MODELS
 from torch import Tensor
 
 from mmtin.ops import linear_sampler
+from ..utils.validators import check_num_segments, check_shift_div
 
 #: ``-log(1/0.625 - 1)``: sigmoid gives 0.625, i.e. an initial offset of
 #: about +0.5 frame (``4 * (0.625 - 0.5)``), as published.
@@ -100,19 +101,9 @@ class TemporalInterlace(nn.Module):
     def __init__(self, in_channels: int, num_segments: int = 8,
                  shift_div: int = 4):
         super().__init__()
-        if num_segments < 1:
-            raise ValueError(f'TemporalInterlace: num_segments must be >= 1, '
-                             f'got {num_segments}')
-        if shift_div < 1 or in_channels % shift_div != 0:
-            raise ValueError(
-                f'TemporalInterlace: shift_div={shift_div} must divide '
-                f'in_channels={in_channels}')
+        check_num_segments(num_segments, 'TemporalInterlace')
+        check_shift_div(in_channels, shift_div, 'TemporalInterlace')
         num_folds = in_channels // shift_div
-        if num_folds % (2 * self.groups) != 0:
-            raise ValueError(
-                f'TemporalInterlace: in_channels // shift_div = {num_folds} '
-                f'(in_channels={in_channels}, shift_div={shift_div}) must be '
-                f'divisible by {2 * self.groups} (channel groups)')
         self.in_channels = in_channels
         self.num_segments = num_segments
         self.shift_div = shift_div
@@ -148,24 +139,3 @@ class TemporalInterlace(nn.Module):
         shifted = shifted * weight[..., None, None].to(shifted.dtype)
         shifted = shifted.reshape(nt, f, h, w)
         return torch.cat([shifted, x[:, f:]], dim=1)
-
-
-class InterlacedConv(nn.Module):
-    """``net2(net1(x))``: a TIN module in front of a wrapped layer.
-
-    Same attribute names as MMAction2's ``CombineNet`` (``net1``, ``net2``),
-    so ``...conv1.conv.net1.offset_net.conv.weight`` and
-    ``...conv1.conv.net2.weight`` keys match its checkpoints.
-
-    Args:
-        net1 (nn.Module): The temporal module.
-        net2 (nn.Module): The wrapped layer (e.g. a 1x1 conv).
-    """
-
-    def __init__(self, net1: nn.Module, net2: nn.Module):
-        super().__init__()
-        self.net1 = net1
-        self.net2 = net2
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.net2(self.net1(x))

@@ -8,8 +8,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList
 from torch import Tensor
 
-from mmtin.models.layers.stream_ops import (add_states, running_mean,
-                                            sub_states)
+from mmtin.ops.stream_ops import (add_states, running_mean,
+                                  sub_states)
 
 StateDict = Dict[str, Tensor]
 

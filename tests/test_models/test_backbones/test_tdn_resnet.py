@@ -593,8 +593,8 @@ def test_r18_32px_forward_backward():
 def test_basic_blocks_with_cp_match():
     """Gradient checkpointing (which MMAction2's BasicBlock lacks) gives the
     same outputs and gradients."""
-    from mmtin.models.backbones.tdn_blocks import (CheckpointBasicBlock,
-                                                   TDNBasicBlock)
+    from mmtin.models.layers import (CheckpointBasicBlock,
+                                     TDNBasicBlock)
     torch.manual_seed(0)
     for cls, kwargs in ((CheckpointBasicBlock, {}),
                         (TDNBasicBlock, dict(num_segments=2))):

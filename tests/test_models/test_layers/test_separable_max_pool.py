@@ -5,8 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from mmtin.models.layers.separable_max_pool import (SeparableMaxPool2d,
-                                                    separable_max_pool2d)
+from mmtin.models.layers import SeparableMaxPool2d
+from mmtin.ops import separable_max_pool2d
 
 
 def naive_max_pool(x, k, s, p):

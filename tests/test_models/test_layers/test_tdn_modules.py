@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.models.layers.temporal_difference import (
+from mmtin.ops.temporal_difference import (
     bidirectional_differences, pointwise_conv, pooled_differences,
     stdm_fusion_weights, temporal_depthwise_conv)
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-import mmtin.utils.dist_setup as dist_setup
+import mmtin.engine.dist_setup as dist_setup
 
 
 def _cfg(**extra):

@@ -1,6 +1,11 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""Wiring TIN into residual blocks, shared by ``TINResNet`` and
-``TINInserter``.
+"""Interlacing a conv: :class:`InterlacedConv` and the helpers that put it
+into residual blocks (shared by ``TINResNet``, ``TINInserter`` and any
+backbone that wants TIN).
+
+Vocabulary: TIN *interlaces* channels (the op, :class:`TemporalInterlace`);
+a conv with a ``TemporalInterlace`` in front of it is an *interlaced conv*;
+:func:`interlace_block` interlaces a residual block's ``conv1``.
 
 A block's first conv ``conv`` becomes ``InterlacedConv(TemporalInterlace(
 conv.in_channels, num_segments, shift_div), conv)``, so its weight moves
@@ -19,12 +24,35 @@ load (``load_from=``, ``init_cfg=dict(type='Pretrained')``).
 from typing import Iterator, Sequence, Tuple
 
 import torch.nn as nn
+from torch import Tensor
 
-from mmtin.models.layers import InterlacedConv, TemporalInterlace
+from ..utils.validators import check_shift_div
+from .temporal_interlace import TemporalInterlace
 
 #: Older prefixes of the wrapped conv's parameters, relative to the wrapper.
 LEGACY_PREFIXES = ('', 'net.')
 _PARAMS = ('weight', 'bias')
+
+
+class InterlacedConv(nn.Module):
+    """``net2(net1(x))``: a TIN module in front of a wrapped layer.
+
+    Same attribute names as MMAction2's ``CombineNet`` (``net1``, ``net2``),
+    so ``...conv1.conv.net1.offset_net.conv.weight`` and
+    ``...conv1.conv.net2.weight`` keys match its checkpoints.
+
+    Args:
+        net1 (nn.Module): The temporal module.
+        net2 (nn.Module): The wrapped layer (e.g. a 1x1 conv).
+    """
+
+    def __init__(self, net1: nn.Module, net2: nn.Module):
+        super().__init__()
+        self.net1 = net1
+        self.net2 = net2
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net2(self.net1(x))
 
 
 def remap_legacy_conv_keys(module, state_dict, prefix, *args) -> None:
@@ -44,37 +72,6 @@ def remap_legacy_conv_keys(module, state_dict, prefix, *args) -> None:
                 break
 
 
-def check_interlace_channels(in_channels: int, shift_div: int,
-                             where: str) -> None:
-    """Raise a clear error if TIN cannot interlace ``in_channels``.
-
-    Args:
-        in_channels (int): Input channels of the wrapped conv.
-        shift_div (int): ``in_channels // shift_div`` channels are
-            interlaced; that number must be a positive multiple of 4.
-        where (str): Name of the layer, for the message.
-    """
-    if not isinstance(shift_div, int) or shift_div < 1:
-        raise ValueError(
-            f'shift_div must be a positive int, got {shift_div!r}')
-    folds = in_channels // shift_div
-    if in_channels % shift_div != 0 or folds == 0 or folds % 4 != 0:
-        raise ValueError(
-            f'{where}: in_channels={in_channels} cannot be interlaced with '
-            f'shift_div={shift_div}: in_channels must be divisible by '
-            f'shift_div and in_channels // shift_div (= {in_channels} / '
-            f'{shift_div}) must be a positive multiple of 4 (TIN channel '
-            'groups)')
-
-
-def check_num_segments(num_segments: int, owner: str) -> None:
-    """Raise a clear error unless ``num_segments`` is an int >= 1."""
-    if isinstance(num_segments, bool) or not isinstance(
-            num_segments, int) or num_segments < 1:
-        raise ValueError(f'{owner}: num_segments must be an int >= 1, got '
-                         f'{num_segments!r}')
-
-
 def interlace_conv(conv: nn.Conv2d, num_segments: int, shift_div: int,
                    where: str) -> InterlacedConv:
     """Put a ``TemporalInterlace`` in front of ``conv``.
@@ -92,7 +89,7 @@ def interlace_conv(conv: nn.Conv2d, num_segments: int, shift_div: int,
     if not isinstance(conv, nn.Conv2d):
         raise TypeError(f'{where}: expected an nn.Conv2d to interlace, got '
                         f'{type(conv).__name__}')
-    check_interlace_channels(conv.in_channels, shift_div, where)
+    check_shift_div(conv.in_channels, shift_div, where)
     tin = TemporalInterlace(conv.in_channels, num_segments, shift_div)
     wrapped = InterlacedConv(tin, conv)
     wrapped._register_load_state_dict_pre_hook(
@@ -122,8 +119,8 @@ def iter_residual_blocks(
     yield from walk(model, '')
 
 
-def wrap_block_conv1(block: nn.Module, name: str, num_segments: int,
-                     shift_div: int) -> None:
+def interlace_block(block: nn.Module, name: str, num_segments: int,
+                    shift_div: int) -> None:
     """Interlace the input of ``block.conv1``.
 
     ``conv1`` may be an ``nn.Conv2d`` (torchvision / mmpretrain blocks) or a

@@ -1,5 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""The temporal-order demo dataset (mmtin/datasets/demo_dataset.py) and its
+"""The temporal-order demo dataset (mmtin.datasets.synthetic.temporal_order)
 command line (tools/data/generate_demo_dataset.py)."""
 import importlib.util
 import json
@@ -9,7 +9,7 @@ import decord
 import numpy as np
 import pytest
 
-from mmtin.datasets.demo_dataset import generate_demo_dataset
+from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 
 NUM_VIDEOS, FRAMES, SIZE = 16, 8, 32
 # 8 pairs: round(8 * 0.25) = 2 pairs (4 videos) each for val and test
