@@ -3,9 +3,11 @@
 
 Paper: Wang et al., "TDN: Temporal Difference Networks for Efficient Action
 Recognition", CVPR 2021 (https://arxiv.org/abs/2012.10071). These functions
-hold no parameters; the modules in ``long_term_tdm.py``,
-``short_term_tdm.py`` and ``temporal_depthwise_conv.py`` own the weights and
-call them. Behaviour follows the official code (MCG-NJU/TDN), see
+hold no parameters; the modules in ``mmtin/models/layers/`` (``LongTermTDM``,
+``ShortTermTDM``, ``TemporalDepthwiseConv``) own the weights and call them.
+:func:`pooled_differences`, :func:`pointwise_conv` and :func:`nearest_fuse`
+are the fused inference kernels that those modules use only after
+``switch_to_deploy()``; each equals the plain math it replaces. Behaviour follows the official code (MCG-NJU/TDN), see
 ``shared/specs/tdn.md``.
 """
 from typing import Optional, Tuple
@@ -135,14 +137,8 @@ def bidirectional_differences(feat: Tensor, feat_conv: Tensor,
     b = feat.view(-1, num_segments, c, h, w)
     bc = feat_conv.view(-1, num_segments, c, h, w)
     out = feat.new_zeros((2, ) + b.shape)
-    if torch.is_grad_enabled() and (feat.requires_grad
-                                    or feat_conv.requires_grad):
-        # out= does not record autograd: slice-assign instead
-        out[0, :, :-1] = bc[:, 1:] - b[:, :-1]
-        out[1, :, 1:] = bc[:, :-1] - b[:, 1:]
-    else:
-        torch.sub(bc[:, 1:], b[:, :-1], out=out[0, :, :-1])
-        torch.sub(bc[:, :-1], b[:, 1:], out=out[1, :, 1:])
+    out[0, :, :-1] = bc[:, 1:] - b[:, :-1]
+    out[1, :, 1:] = bc[:, :-1] - b[:, 1:]
     return out.view(2 * nt, c, h, w)
 
 

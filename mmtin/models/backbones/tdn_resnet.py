@@ -60,6 +60,10 @@ class TDNResNet(BaseModule):
       (``alpha * x + beta * nearest_up(d)``) after the RGB max pool and
       after ``layer1``.
 
+    Inference: :func:`mmtin.models.utils.switch_to_deploy` (``tools/test.py
+    --deploy``, ``model.deploy=True``) folds the L-TDM BNs and swaps in the
+    fused S-TDM kernels and the separable stem pool; same result in eval.
+
     Small maps: the L-TDM pools 2x2; on a map smaller than 2x2 (layer4 with
     input < 64 px, e.g. the 32 px demo) its pool window shrinks to the map
     (see :class:`LongTermTDM`), where the official code raises an error.
@@ -76,7 +80,8 @@ class TDNResNet(BaseModule):
             ``diff_conv1`` from its ``conv1`` averaged over RGB and expanded
             to 12 channels. None: random init. Default: None.
         ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`
-            (``reduction``). Default: ``dict()``.
+            (``reduction``, ``legacy_backward_s4``; ``conv_cfg`` and
+            ``norm_cfg`` default to the backbone's). Default: ``dict()``.
         tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`
             (``shift_div``). Default: ``dict()``.
         stdm_cfg (dict): Extra arguments of :class:`ShortTermTDM`
@@ -161,8 +166,9 @@ class TDNResNet(BaseModule):
         self.conv1 = ConvModule(
             self.clip_channels, 64, 7, stride=2, padding=3, bias=False,
             **cfgs)
-        # max pool of both stems; without autograd it skips the argmax
-        self.maxpool = SeparableMaxPool2d(kernel_size=3, stride=2, padding=1)
+        # max pool of both stems (SeparableMaxPool2d once deployed)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.deploy = False
         # S-TDM: difference stem and its own layer1
         self.stdm = ShortTermTDM(num_segments, **stdm_cfg)
         self.diff_conv1 = ConvModule(
@@ -303,6 +309,20 @@ class TDNResNet(BaseModule):
         x = self.layer2(x)
         x = self.layer3(x)
         return self.layer4(x)
+
+    # ---------------------------------------------------------------- deploy
+    def switch_to_deploy(self) -> None:
+        """Inference form of the backbone's own parts: the stem max pool
+        becomes :class:`SeparableMaxPool2d` (no argmax on CPU, same
+        output). The L-TDMs and the S-TDM convert themselves; use
+        :func:`mmtin.models.utils.switch_to_deploy` on the whole model."""
+        if self.deploy:
+            return
+        pool = self.maxpool
+        self.maxpool = SeparableMaxPool2d(
+            kernel_size=pool.kernel_size, stride=pool.stride,
+            padding=pool.padding)
+        self.deploy = True
 
     # ----------------------------------------------------------------- train
     def _frozen_modules(self) -> Sequence[nn.Module]:

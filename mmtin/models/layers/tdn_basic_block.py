@@ -69,8 +69,9 @@ class TDNBasicBlock(CheckpointBasicBlock):
         inplanes (int): Input channels.
         planes (int): Output channels.
         num_segments (int): Segments per clip T. Default: 8.
-        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`.
-            Default: ``dict()``.
+        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`; its
+            ``conv_cfg``/``norm_cfg`` default to the block's. Default:
+            ``dict()``.
         tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`.
             Default: ``dict()``.
         **kwargs: Arguments of :class:`CheckpointBasicBlock`.
@@ -84,6 +85,12 @@ class TDNBasicBlock(CheckpointBasicBlock):
                  tconv_cfg: Dict = dict(),
                  **kwargs) -> None:
         super().__init__(inplanes, planes, **kwargs)
+        # the block's conv/norm configs reach the L-TDM unless overridden
+        ltdm_cfg = {
+            **{k: kwargs[k]
+               for k in ('conv_cfg', 'norm_cfg') if k in kwargs},
+            **ltdm_cfg
+        }
         self.ltdm = LongTermTDM(planes, num_segments, **ltdm_cfg)
         self.tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
 

@@ -21,8 +21,9 @@ class TDNBottleneck(Bottleneck):
         inplanes (int): Input channels.
         planes (int): Bottleneck channels (output is ``4 * planes``).
         num_segments (int): Segments per clip T. Default: 8.
-        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`.
-            Default: ``dict()``.
+        ltdm_cfg (dict): Extra arguments of :class:`LongTermTDM`; its
+            ``conv_cfg``/``norm_cfg`` default to the block's. Default:
+            ``dict()``.
         tconv_cfg (dict): Extra arguments of :class:`TemporalDepthwiseConv`.
             Default: ``dict()``.
         **kwargs: Arguments of MMAction2's ``Bottleneck`` (``stride``,
@@ -37,6 +38,12 @@ class TDNBottleneck(Bottleneck):
                  tconv_cfg: Dict = dict(),
                  **kwargs) -> None:
         super().__init__(inplanes, planes, **kwargs)
+        # the block's conv/norm configs reach the L-TDM unless overridden
+        ltdm_cfg = {
+            **{k: kwargs[k]
+               for k in ('conv_cfg', 'norm_cfg') if k in kwargs},
+            **ltdm_cfg
+        }
         self.ltdm = LongTermTDM(planes, num_segments, **ltdm_cfg)
         self.tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
 

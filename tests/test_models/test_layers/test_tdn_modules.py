@@ -404,3 +404,86 @@ def test_pointwise_conv_matches_loops(c_in, c_out, bias):
     assert xg.grad.abs().sum() > 0 and wg.grad.abs().sum() > 0
     with pytest.raises(ValueError, match=r'weight \(5, 3, 3, 3\)'):
         pointwise_conv(torch.randn(1, 3, 2, 2), torch.randn(5, 3, 3, 3))
+
+
+# ---------------------------------------------------------------------------
+# switch_to_deploy: the fused forms against the same references
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('t_len,hw,legacy,pool', [
+    (4, (7, 7), False, None), (3, (2, 2), False, None),
+    (2, (8, 8), False, None), (4, (6, 6), True, None),
+    (2, (1, 1), False, _pool_1x1), (2, (1, 5), False, _pool_1x2)])
+def test_ltdm_deploy_matches_reference(t_len, hw, legacy, pool):
+    m = MODELS.build(dict(type='LongTermTDM', channels=32,
+                          num_segments=t_len, legacy_backward_s4=legacy))
+    randomize_(m, seed=t_len)
+    m.eval()
+    x = torch.randn(2 * t_len, 32, *hw)
+    kwargs = {} if pool is None else dict(pool=pool)
+    with torch.no_grad():
+        expected, _ = ltdm_reference(m, x, t_len, _eval_bn, legacy=legacy,
+                                     **kwargs)
+        plain = m(x)
+    keys = list(m.state_dict())
+    m.switch_to_deploy()
+    assert m.deploy and list(m.state_dict()) == keys
+    with torch.no_grad():
+        out = m(x)
+    assert torch.allclose(out, expected, atol=1e-5)
+    assert torch.allclose(out, plain, atol=1e-5)
+    xg = x.clone().requires_grad_()  # the autograd branch of the tail
+    with_grad = m(xg)
+    assert torch.allclose(with_grad, expected, atol=1e-5)
+    with_grad.sum().backward()
+    assert xg.grad.abs().sum() > 0
+    with pytest.raises(RuntimeError, match='inference only'):
+        m.train()
+
+
+def test_ltdm_deploy_needs_batch_norm():
+    m = MODELS.build(dict(type='LongTermTDM', channels=32,
+                          norm_cfg=dict(type='GN', num_groups=2)))
+    with pytest.raises(TypeError, match='bn1 must be a batch norm'):
+        m.switch_to_deploy()
+
+
+def test_ltdm_norm_and_conv_cfg():
+    """Every norm of the L-TDM follows norm_cfg (issue #11)."""
+    from mmengine.model import revert_sync_batchnorm
+    m = MODELS.build(dict(type='LongTermTDM', channels=32, num_segments=2,
+                          norm_cfg=dict(type='SyncBN')))
+    norms = [n for n, mod in m.named_modules()
+             if isinstance(mod, torch.nn.modules.batchnorm._BatchNorm)]
+    assert norms == ['bn1', 'bn3_smallscale2', 'bn3_smallscale4', 'bn3']
+    assert all(isinstance(getattr(m, n), torch.nn.SyncBatchNorm)
+               for n in norms)
+    m = revert_sync_batchnorm(m).eval()
+    assert m(torch.randn(4, 32, 4, 4)).shape == (4, 32, 4, 4)
+    m = MODELS.build(dict(type='LongTermTDM', channels=32,
+                          norm_cfg=dict(type='GN', num_groups=2)))
+    assert isinstance(m.bn3, torch.nn.GroupNorm)
+
+
+def test_stdm_deploy_matches_plain_and_loops():
+    m = MODELS.build(dict(type='ShortTermTDM', num_segments=8))
+    frames = torch.randn(3, 15, 8, 6)
+    x, d = torch.randn(3, 4, 8, 6), torch.randn(3, 4, 4, 3)
+    plain_diff, plain_fuse = m.differences(frames), m(x, d)
+    m.switch_to_deploy()
+    assert m.deploy
+    diff = m.differences(frames)
+    for k in range(4):  # pool of each difference, by loops
+        dk = frames[:, 3 * (k + 1):3 * (k + 2)] - frames[:, 3 * k:3 * k + 3]
+        for i in range(4):
+            for j in range(3):
+                assert torch.allclose(
+                    diff[:, 3 * k:3 * k + 3, i, j],
+                    dk[:, :, 2 * i:2 * i + 2, 2 * j:2 * j + 2].mean((2, 3)),
+                    atol=1e-6)
+    assert torch.allclose(diff, plain_diff, atol=1e-6)
+    fused = m(x, d)
+    assert torch.allclose(fused, 0.5 * x + 0.5 * naive_nearest(d, (8, 6)),
+                          atol=1e-6)
+    assert torch.allclose(fused, plain_fuse, atol=1e-6)
