@@ -7,8 +7,8 @@ hold no parameters; the modules in ``mmtin/models/layers/`` (``LongTermTDM``,
 ``ShortTermTDM``, ``TemporalDepthwiseConv``) own the weights and call them.
 :func:`pooled_differences`, :func:`pointwise_conv` and :func:`nearest_fuse`
 are the fused inference kernels that those modules use only after
-``switch_to_deploy()``; each equals the plain math it replaces. Behaviour follows the official code (MCG-NJU/TDN), see
-``shared/specs/tdn.md``.
+``switch_to_deploy()``; each equals the plain math it replaces. Behaviour
+follows the official code (MCG-NJU/TDN), see ``shared/specs/tdn.md``.
 """
 from typing import Optional, Tuple
 

@@ -119,7 +119,8 @@ class LongTermTDM(nn.Module):
     def _attention_logits(self, fwd: Tensor, bwd: Tensor) -> List[Tensor]:
         """``bn3(conv3(D/3 + S2/3 + S4/3))`` of each direction, every BN
         applied to one direction at a time (in training: on its batch
-        statistics), in the official order (``S2`` both, ``S4`` both, ``conv3`` both)."""
+        statistics), in the official order (``S2`` both, ``S4`` both,
+        ``conv3`` both)."""
         small2 = [
             F.interpolate(self.bn3_smallscale2(self.conv3_smallscale2(
                 self._pool(d))), size=d.shape[2:], mode='nearest')
