@@ -39,6 +39,7 @@ from mmengine.dataset import Compose  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 from mmaction.apis import inference_recognizer, init_recognizer  # noqa
+from mmtin.models.utils import pop_deploy_flag, switch_to_deploy  # noqa
 from mmtin.utils.model_analysis import (  # noqa: E402
     disable_pretrained, init_weights_quietly)
 
@@ -60,6 +61,10 @@ def parse_args(argv=None):
         default='cuda:0' if torch.cuda.is_available() else 'cpu',
         help='device to run on')
     parser.add_argument('--topk', type=int, default=5, help='labels shown')
+    parser.add_argument(
+        '--deploy', action='store_true',
+        help='run the deploy form (switch_to_deploy after loading); same '
+        'as model.deploy=True')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, key=value pairs')
@@ -98,25 +103,29 @@ def video_pipeline(cfg):
     return pipeline
 
 
-def build_model(cfg, checkpoint, device):
+def build_model(cfg, checkpoint, device, deploy=False):
     """``init_recognizer`` without downloads; ``checkpoint='none'`` keeps
-    the model's own random initialisation."""
+    the model's own random initialisation. ``deploy`` (or
+    ``model.deploy=True``): the deploy form, converted after loading."""
     disable_pretrained(cfg.model)
+    deploy = pop_deploy_flag(cfg.model) or deploy
     if checkpoint == NO_CHECKPOINT:
         model = init_recognizer(cfg, None, device=device)
         init_weights_quietly(model)
-        return model.eval()
-    if not osp.isfile(checkpoint):
+    elif not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint} (use '
                                 f'"{NO_CHECKPOINT}" for a random model)')
-    return init_recognizer(cfg, checkpoint, device=device)
+    else:
+        model = init_recognizer(cfg, checkpoint, device=device)
+    return switch_to_deploy(model) if deploy else model.eval()
 
 
-def predict(video, cfg, checkpoint, labels, device='cpu', topk=5):
+def predict(video, cfg, checkpoint, labels, device='cpu', topk=5,
+            deploy=False):
     """Top-k ``(label, score)`` pairs of one video, best first."""
     if not osp.isfile(video):
         raise FileNotFoundError(f'video not found: {video}')
-    model = build_model(cfg, checkpoint, device)
+    model = build_model(cfg, checkpoint, device, deploy)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     pipeline = Compose(video_pipeline(cfg))
     result = inference_recognizer(model, video, test_pipeline=pipeline)
@@ -138,7 +147,7 @@ def main(argv=None):
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     top = predict(args.video, cfg, args.checkpoint, labels, args.device,
-                  args.topk)
+                  args.topk, args.deploy)
     print(f'The top-{len(top)} labels with corresponding scores are:')
     for label, score in top:
         print(f'{label}: {score:.6f}')

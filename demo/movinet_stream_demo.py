@@ -41,6 +41,8 @@ from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import load_checkpoint  # noqa: E402
 
+from mmtin.models.utils import pop_deploy_flag, switch_to_deploy  # noqa
+
 # steps of the test pipeline that read and sample the video: done here
 DECODE_STEPS = ('DecordInit', 'DecordDecode', 'SampleFrames', 'OpenCVInit',
                 'OpenCVDecode', 'PyAVInit', 'PyAVDecode', 'RawFrameDecode',
@@ -60,6 +62,9 @@ def parse_args(argv=None):
                         'test_cfg.chunk_size, else 8)')
     parser.add_argument('--topk', type=int, default=5)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--deploy', action='store_true',
+                        help='run the deploy form (switch_to_deploy after '
+                        'loading); same as model.deploy=True')
     parser.add_argument('--max-chunks', type=int, default=None,
                         help='stop after this many chunks')
     parser.add_argument('--threads', type=int, default=None,
@@ -81,8 +86,11 @@ def parse_args(argv=None):
     return args
 
 
-def build_model(cfg, checkpoint, device):
+def build_model(cfg, checkpoint, device, deploy=False):
+    """The streaming recognizer of ``cfg``; ``deploy`` (or
+    ``model.deploy=True``): its deploy form, converted after loading."""
     init_default_scope(cfg.get('default_scope', 'mmaction'))
+    deploy = pop_deploy_flag(cfg.model) or deploy
     model = MODELS.build(cfg.model)
     if not hasattr(model, 'stream_step'):
         raise TypeError(f'{cfg.filename}: model type {cfg.model.type} has '
@@ -98,7 +106,8 @@ def build_model(cfg, checkpoint, device):
             logger.setLevel(level)
     else:
         load_checkpoint(model, checkpoint, map_location='cpu')
-    return model.to(device).eval()
+    model = model.to(device)
+    return switch_to_deploy(model) if deploy else model.eval()
 
 
 def frame_pipeline(cfg):
@@ -128,7 +137,7 @@ def main(argv=None):
             f'model has {num_classes} classes (set e.g. --cfg-options '
             f'model.cls_head.num_classes={len(labels)} for a random-init '
             f'plumbing run)')
-    model = build_model(cfg, args.checkpoint, args.device)
+    model = build_model(cfg, args.checkpoint, args.device, args.deploy)
     chunk_size = args.chunk_size or (cfg.model.get('test_cfg') or {}).get(
         'chunk_size') or 8
     pipeline, interval = frame_pipeline(cfg)

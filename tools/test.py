@@ -25,8 +25,8 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.engine import (exit_now, setup_distributed,  # noqa: E402
-                          teardown_distributed)
+from mmtin.engine import (add_deploy_hook, exit_now,  # noqa: E402
+                          setup_distributed, teardown_distributed)
 
 
 def parse_args(argv=None):
@@ -64,6 +64,11 @@ def parse_args(argv=None):
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--deploy',
+        action='store_true',
+        help='test the deploy form (switch_to_deploy after the checkpoint '
+        'loads: folded BNs, fused kernels); same as model.deploy=True')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -116,6 +121,7 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    add_deploy_hook(cfg, getattr(args, 'deploy', False))
     return cfg
 
 

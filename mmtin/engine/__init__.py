@@ -2,10 +2,12 @@
 from .device_aware_ddp import DeviceAwareDDP
 from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
-                    ConfigCheckHook, EpochSeedHook)
+                    ConfigCheckHook, EpochSeedHook, SwitchToDeployHook,
+                    add_deploy_hook)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed',
     'teardown_distributed', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
-    'ConfigCheckHook', 'EpochSeedHook'
+    'ConfigCheckHook', 'EpochSeedHook', 'SwitchToDeployHook',
+    'add_deploy_hook'
 ]

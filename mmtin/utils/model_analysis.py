@@ -314,16 +314,21 @@ def build_recognizer(model_cfg: dict,
             Default: 'mmaction'.
 
     Returns:
-        nn.Module: The model, in eval mode.
+        nn.Module: The model, in eval mode; converted by
+        :func:`mmtin.models.utils.switch_to_deploy` if ``model_cfg`` has
+        ``deploy=True`` (popped before building).
     """
     from mmengine.registry import init_default_scope
 
     from mmaction.registry import MODELS
+    from mmtin.models.utils.deploy import pop_deploy_flag, switch_to_deploy
     init_default_scope(default_scope)
+    model_cfg = dict(model_cfg)
+    deploy = pop_deploy_flag(model_cfg)
     model = MODELS.build(model_cfg)
     if init_weights and hasattr(model, 'init_weights'):
         init_weights_quietly(model)
-    return model.eval()
+    return switch_to_deploy(model) if deploy else model.eval()
 
 
 def init_weights_quietly(model: nn.Module) -> None:

@@ -1,8 +1,8 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .deploy import is_deployed, switch_to_deploy
+from .deploy import is_deployed, pop_deploy_flag, switch_to_deploy
 from .validators import check_int, check_num_segments, check_shift_div
 
 __all__ = [
-    'is_deployed', 'switch_to_deploy', 'check_int', 'check_num_segments',
-    'check_shift_div'
+    'is_deployed', 'pop_deploy_flag', 'switch_to_deploy', 'check_int',
+    'check_num_segments', 'check_shift_div'
 ]
