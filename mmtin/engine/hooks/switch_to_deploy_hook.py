@@ -3,8 +3,6 @@
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 
-from mmtin.models.utils.deploy import pop_deploy_flag, switch_to_deploy
-
 
 @HOOKS.register_module()
 class SwitchToDeployHook(Hook):
@@ -21,6 +19,7 @@ class SwitchToDeployHook(Hook):
     priority = 'VERY_LOW'
 
     def before_test(self, runner) -> None:
+        from mmtin.models.utils.deploy import switch_to_deploy
         switch_to_deploy(runner.model)
         runner.logger.info('SwitchToDeployHook: model switched to its '
                            'deploy form')
@@ -37,6 +36,7 @@ def add_deploy_hook(cfg, deploy: bool = False) -> bool:
     Returns:
         bool: Whether the hook is in the config.
     """
+    from mmtin.models.utils.deploy import pop_deploy_flag
     deploy = pop_deploy_flag(cfg.get('model')) or deploy
     if deploy:
         hooks = list(cfg.get('custom_hooks', None) or [])

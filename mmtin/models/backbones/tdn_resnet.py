@@ -27,9 +27,11 @@ from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 from mmengine.model.weight_init import (constant_init, initialize,
                                         kaiming_init)
-from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
 from torch import Tensor
+
+from mmtin.utils.ckpt_convert.torchvision_resnet import \
+    load_torchvision_resnet
 
 from ..layers.separable_max_pool import SeparableMaxPool2d
 from ..layers.short_term_tdm import ShortTermTDM
@@ -230,29 +232,24 @@ class TDNResNet(BaseModule):
                 weight))
 
     def _torchvision_names(self) -> List[tuple]:
-        """``(ConvModule, torchvision conv name, torchvision bn name)`` for
-        every ConvModule loaded from a torchvision ResNet."""
-        pairs = [(self.conv1, 'conv1', 'bn1')]
+        """``(ConvModule, source prefix)`` for every ConvModule loaded from
+        a torchvision ResNet; the prefix is in MMAction2's naming (see
+        :func:`~mmtin.utils.ckpt_convert.torchvision_resnet.
+        torchvision_to_mmaction_key`); ``diff_layer1`` reads ``layer1``."""
+        pairs = [(self.conv1, 'conv1')]
         for prefix in ['diff_layer1', 'layer1', 'layer2', 'layer3', 'layer4']:
-            tv_prefix = 'layer1' if prefix == 'diff_layer1' else prefix
+            src = 'layer1' if prefix == 'diff_layer1' else prefix
             for name, m in getattr(self, prefix).named_modules():
-                if not isinstance(m, ConvModule):
-                    continue
-                block, sub = name.split('.', 1)
-                tv = f'{tv_prefix}.{block}.'
-                if sub == 'downsample':
-                    pairs.append((m, tv + 'downsample.0', tv + 'downsample.1'))
-                else:  # conv{k}
-                    pairs.append((m, tv + sub, tv + sub.replace('conv', 'bn')))
+                if isinstance(m, ConvModule):
+                    pairs.append((m, f'{src}.{name}'))
         return pairs
 
     def _load_torchvision(self, filename: str) -> None:
-        """Load a torchvision ResNet state dict (see :meth:`init_weights`)."""
+        """Load torchvision ResNet weights (see :meth:`init_weights`)
+        through :func:`~mmtin.utils.ckpt_convert.load_torchvision_resnet`,
+        the loader TINResNet uses too."""
         logger = MMLogger.get_current_instance()
-        ckpt = _load_checkpoint(filename, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        state = {k[7:] if k.startswith('module.') else k: v
-                 for k, v in state.items()}
+        state, unused = load_torchvision_resnet(filename)
         used, problems = set(), []
 
         def copy(dst: Tensor, key: str) -> None:
@@ -266,22 +263,22 @@ class TDNResNet(BaseModule):
                     dst.copy_(state[key])
                 used.add(key)
 
-        for module, conv_name, bn_name in self._torchvision_names():
-            copy(module.conv.weight, conv_name + '.weight')
+        for module, src in self._torchvision_names():
+            copy(module.conv.weight, f'{src}.conv.weight')
             for name, t in list(module.bn.named_parameters()) + list(
                     module.bn.named_buffers()):
-                if name == 'num_batches_tracked' and \
-                        f'{bn_name}.{name}' not in state:
+                key = f'{src}.bn.{name}'
+                if name == 'num_batches_tracked' and key not in state:
                     continue
-                copy(t, f'{bn_name}.{name}')
+                copy(t, key)
         if problems:
             raise ValueError(
                 f'TDNResNet(depth={self.depth}): {filename} is not a '
                 f'torchvision ResNet-{self.depth} state dict: '
                 f'{"; ".join(problems[:5])}'
                 f'{" ..." if len(problems) > 5 else ""}')
-        self._inflate_diff_stem(state['conv1.weight'])
-        unused = sorted(set(state) - used)
+        self._inflate_diff_stem(state['conv1.conv.weight'])
+        unused = sorted(set(state) - used) + sorted(unused)
         logger.info(f'TDNResNet: loaded {filename}; diff_conv1 inflated from '
                     f'conv1; not used: {unused}')
 

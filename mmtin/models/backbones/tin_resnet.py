@@ -16,10 +16,9 @@ from mmaction.models.backbones.resnet_tsm import ResNetTSM
 from mmaction.registry import MODELS
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
-from mmengine.runner.checkpoint import _load_checkpoint
 
-from mmtin.utils.ckpt_convert.torchvision_resnet import (
-    convert_torchvision_resnet, resolve_torchvision_url)
+from mmtin.utils.ckpt_convert.torchvision_resnet import \
+    load_torchvision_resnet
 from ..layers.interlaced_conv import interlace_block
 from ..utils.validators import check_int, check_num_segments
 
@@ -118,10 +117,7 @@ class TINResNet(ResNetTSM):
 
     def load_original_weights(self, logger) -> None:
         """Load torchvision-format 2D ResNet weights from ``pretrained``."""
-        checkpoint = _load_checkpoint(
-            resolve_torchvision_url(self.pretrained), map_location='cpu')
-        state_dict = checkpoint.get('state_dict', checkpoint)
-        converted, unused = convert_torchvision_resnet(state_dict)
+        converted, unused = load_torchvision_resnet(self.pretrained)
         own = self.state_dict()
         to_load, skipped = {}, []
         for key, value in converted.items():

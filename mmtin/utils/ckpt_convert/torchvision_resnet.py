@@ -6,9 +6,11 @@ MMAction2 wraps each conv+BN pair in a ``ConvModule``, so torchvision's
 ``layer1.0.conv2.conv.weight`` / ``layer1.0.conv2.bn.*``, the stem
 ``conv1`` / ``bn1`` becomes ``conv1.conv`` / ``conv1.bn`` and the shortcut
 ``downsample.0`` / ``downsample.1`` becomes ``downsample.conv`` /
-``downsample.bn``. Pure functions on key names; used by
-:class:`mmtin.models.TINResNet` (ImageNet init) and by the official-TIN
-checkpoint converter.
+``downsample.bn``. :func:`load_torchvision_resnet` is the one loader of
+torchvision ResNet weights (``torchvision://NAME``, URL or file) for the
+ImageNet initialisation of :class:`mmtin.models.TINResNet` and
+:class:`mmtin.models.TDNResNet`; the key functions are also used by the
+official-TIN checkpoint converter.
 """
 import importlib.util
 import os.path as osp
@@ -96,3 +98,29 @@ def resolve_torchvision_url(path: str) -> str:
         raise KeyError(f'unknown torchvision model {name!r} in pretrained='
                        f'{path!r}; known names: {sorted(table)}')
     return table[name]
+
+
+def load_torchvision_resnet(
+        filename: str) -> Tuple[Dict[str, object], List[str]]:
+    """Load torchvision ResNet weights, renamed to MMAction2's naming.
+
+    Args:
+        filename (str): A file, a URL or ``torchvision://NAME`` (resolved
+            with :func:`resolve_torchvision_url`, so it works without
+            torchvision installed).
+
+    Returns:
+        tuple: as :func:`convert_torchvision_resnet`: the trunk weights
+        (``conv1.conv.weight``, ``layer1.0.conv1.bn.running_mean``, ...) and
+        the keys left out (e.g. ``fc.weight``). A ``state_dict`` wrapper and
+        a DDP ``module.`` prefix are removed first.
+    """
+    from mmengine.runner.checkpoint import _load_checkpoint
+    ckpt = _load_checkpoint(resolve_torchvision_url(filename),
+                            map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    state = {
+        k[7:] if k.startswith('module.') else k: v
+        for k, v in state.items()
+    }
+    return convert_torchvision_resnet(state)
