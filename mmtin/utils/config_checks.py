@@ -10,10 +10,11 @@ empty when all is well) so that tools can report them all at once;
 :func:`raise_if_problems` turns them into a :class:`ConfigCheckError`.
 Used by ``ConfigCheckHook`` and ``tools/check_dataset.py``.
 """
-import inspect
 from typing import Iterable, List, Optional, Tuple
 
 from mmengine.dataset import BaseDataset
+
+from .type_defaults import cfg_arg
 
 SPLITS = ('train', 'val', 'test')
 TDN_CLIP_LEN = 5  # TDN needs 5 consecutive frames per segment
@@ -86,35 +87,6 @@ def find_sampler(pipeline) -> Optional[Tuple[int, dict]]:
     return None
 
 
-def _model_arg(module_cfg, name: str):
-    """``module_cfg[name]``, else the class default (None if neither)."""
-    if module_cfg is None:
-        return None
-    if name in module_cfg:
-        return module_cfg[name]
-    cls = module_cfg.get('type')
-    if isinstance(cls, str):
-        from mmaction.registry import MODELS
-        try:
-            cls = MODELS.get(cls)
-        except KeyError:  # an unknown scope
-            return None
-    if not inspect.isclass(cls):
-        return None
-    # follow **kwargs up the class hierarchy (ResNetTIN -> ResNetTSM)
-    for klass in inspect.getmro(cls):
-        init = klass.__dict__.get('__init__')
-        if init is None:
-            continue
-        params = inspect.signature(init).parameters
-        if name in params:
-            default = params[name].default
-            return None if default is inspect.Parameter.empty else default
-        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-            return None
-    return None
-
-
 def dataset_cfg(cfg, split: str) -> Tuple[Optional[str], Optional[dict]]:
     """The innermost dataset config of a split and its config key.
 
@@ -156,9 +128,9 @@ def segment_problems(cfg, splits: Iterable[str] = SPLITS) -> List[str]:
     """
     model = cfg.get('model') or {}
     backbone, head = model.get('backbone'), model.get('cls_head')
-    num_segments = _model_arg(backbone, 'num_segments')
+    num_segments = cfg_arg(backbone, 'num_segments')
     problems = []
-    head_segments = _model_arg(head, 'num_segments')
+    head_segments = cfg_arg(head, 'num_segments')
     if None not in (num_segments, head_segments) and \
             num_segments != head_segments:
         problems.append(

@@ -10,12 +10,13 @@
 * :func:`count_params` and :func:`count_flops` measure a built recognizer.
 """
 import copy
-import inspect
 import warnings
 from typing import List, Optional, Tuple
 
 import torch
 from torch import nn
+
+from .type_defaults import type_defaults
 
 _CROP_TYPES = ('CenterCrop', 'ThreeCrop', 'TenCrop', 'RandomCrop')
 
@@ -45,7 +46,7 @@ def disable_pretrained(model_cfg: dict) -> List[str]:
             return
         if not isinstance(node, dict):
             return
-        defaults = _type_defaults(node.get('type'))
+        defaults = type_defaults(node.get('type'))
         for key in ('pretrained', 'pretrained2d'):
             value = node.get(key, defaults.get(key))
             if key == 'pretrained' and (isinstance(value, str)
@@ -67,24 +68,6 @@ def disable_pretrained(model_cfg: dict) -> List[str]:
 
     walk(model_cfg, '')
     return changed
-
-
-def _type_defaults(type_name) -> dict:
-    """Constructor defaults of a type registered in MMAction2's ``MODELS``
-    (empty if the type is unknown); ``None`` marks a parameter without a
-    default."""
-    if not isinstance(type_name, str):
-        return {}
-    from mmaction.registry import MODELS
-    try:
-        cls = MODELS.get(type_name)
-        params = inspect.signature(cls).parameters if cls else {}
-    except (KeyError, TypeError, ValueError):
-        return {}
-    return {
-        k: (None if p.default is inspect.Parameter.empty else p.default)
-        for k, p in params.items()
-    }
 
 
 def _drop_pretrained_init(init_cfg):
@@ -118,7 +101,7 @@ def set_num_segments(model_cfg: dict, num_segments: int) -> List[str]:
             for i, item in enumerate(node):
                 walk(item, f'{prefix.rstrip(".")}[{i}].')
         elif isinstance(node, dict):
-            if 'num_segments' in node or 'num_segments' in _type_defaults(
+            if 'num_segments' in node or 'num_segments' in type_defaults(
                     node.get('type')):
                 node['num_segments'] = num_segments
                 changed.append(prefix + 'num_segments')
