@@ -6,8 +6,9 @@ Numbers from TF Model Garden ``official/projects/movinet/modeling/movinet.py``
 ``(base_channels, layers)``; a layer ``'E/tkk'`` has expansion width ``E``
 and depthwise kernel ``(t, k, k)``; a trailing ``*`` marks spatial stride 2
 (``(1, 2, 2)``). ``stem`` is the stem width (a 1x3x3 conv with stride
-(1, 2, 2)), ``project`` the width of the final 1x1x1 conv (the backbone's
-output channels) and ``head_hidden`` the hidden width of the classifier head.
+(1, 2, 2)) and ``project`` the width of the final 1x1x1 conv (the backbone's
+output channels); the classifier head's hidden width is a
+``MoViNetHead`` argument.
 """
 import re
 from typing import Dict, List, Tuple
@@ -20,8 +21,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (56, '184/533* 112/333 184/333'),
                 (56, '184/533 184/333 184/333 184/333'),
                 (104, '384/533* 280/155 280/155 344/155')],
-        project=480,
-        head_hidden=2048),
+        project=480),
     'a1': dict(
         stem=16,
         stages=[(16, '40/155* 40/333'),
@@ -30,8 +30,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (64, '216/533 216/333 216/333 128/333 128/155 216/333'),
                 (136, '456/533* 360/155 360/155 360/155 456/155 456/333 '
                  '544/133')],
-        project=600,
-        head_hidden=2048),
+        project=600),
     'a2': dict(
         stem=16,
         stages=[(16, '40/155* 40/333 64/333'),
@@ -40,8 +39,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (72, '240/533 240/333 240/333 240/333 144/155 240/333'),
                 (144, '480/533* 384/155 384/155 480/155 480/155 480/333 '
                  '576/133')],
-        project=640,
-        head_hidden=2048),
+        project=640),
     'a3': dict(
         stem=16,
         stages=[(16, '40/155* 40/333 64/333 40/333'),
@@ -51,8 +49,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                  '264/333 264/333'),
                 (168, '560/533* 448/155 448/155 560/155 560/155 560/333 '
                  '448/155 448/155 560/333 672/133')],
-        project=744,
-        head_hidden=2048),
+        project=744),
     'a4': dict(
         stem=24,
         stages=[(24, '64/155* 64/333 96/333 64/333 96/333 64/333'),
@@ -65,8 +62,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (192, '640/533* 512/155 512/155 640/155 640/155 640/333 '
                  '512/155 512/155 640/155 768/155 640/155 640/333 '
                  '768/333')],
-        project=856,
-        head_hidden=2048),
+        project=856),
     'a5': dict(
         stem=24,
         stages=[(24, '64/155* 64/155 96/333 64/333 96/333 64/333'),
@@ -80,8 +76,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (224, '744/533* 744/333 600/155 600/155 744/155 744/155 '
                  '744/333 896/155 600/155 600/155 896/155 744/155 '
                  '744/333 896/155 600/155 600/155 744/155 744/333')],
-        project=992,
-        head_hidden=2048),
+        project=992),
     't0': dict(
         stem=8,
         stages=[(8, '16/155*'),
@@ -89,8 +84,7 @@ MOVINET_ARCHS: Dict[str, dict] = {
                 (56, '112/533* 112/155 112/333'),
                 (56, '184/533 184/155 184/333 184/333'),
                 (104, '344/533* 344/155 344/155 344/333')],
-        project=240,
-        head_hidden=1024),
+        project=240),
 }
 
 _LAYER_RE = re.compile(r'^(\d+)/(\d)(\d)(\d)(\*?)$')

@@ -6,20 +6,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
+from mmpretrain.models.utils import make_divisible
 from torch import Tensor
 
+from mmtin.ops.stream_ops import add_states, sub_states
 from .movinet_conv import MOVINET_NORM_CFG, MoViNetConv
 from .movinet_se import MoViNetSE
-from mmtin.ops.stream_ops import add_states, sub_states
-
-
-def make_divisible(value: float, divisor: int = 8) -> int:
-    """Round ``value`` to a multiple of ``divisor`` (at least ``divisor``),
-    never more than 10% below ``value``."""
-    new_value = max(divisor, int(value + divisor / 2) // divisor * divisor)
-    if new_value < 0.9 * value:
-        new_value += divisor
-    return int(new_value)
 
 
 def spatial_avg_pool(x: Tensor) -> Tensor:
@@ -97,7 +89,8 @@ class MoViNetBlock(nn.Module):
         self.se = None
         if se_type != 'none':
             multiplier = 2 if se_type == '2plus3d' else 1
-            hidden = make_divisible(se_ratio * expand_channels * multiplier)
+            hidden = int(
+                make_divisible(se_ratio * expand_channels * multiplier, 8))
             self.se = MoViNetSE(
                 expand_channels, hidden, se_type=se_type, causal=causal,
                 use_pos_encoding=use_pos_encoding, act_cfg=act_cfg,
