@@ -39,6 +39,7 @@ from ..layers.temporal_depthwise_conv import TemporalDepthwiseConv
 from ..layers.tdn_basic_block import CheckpointBasicBlock, TDNBasicBlock
 from ..layers.tdn_bottleneck import TDNBottleneck
 from ..layers.tdn_res_layer import make_tdn_res_layer
+from ..utils.validators import check_num_segments
 
 
 @MODELS.register_module()
@@ -137,9 +138,8 @@ class TDNResNet(BaseModule):
         if depth not in self.arch_settings:
             raise ValueError(f'TDNResNet: depth must be one of '
                              f'{sorted(self.arch_settings)}, got {depth}')
-        if not isinstance(num_segments, int) or num_segments < 2:
-            raise ValueError('TDNResNet: num_segments must be an int >= 2 '
-                             f'(8 or 16 as published), got {num_segments}')
+        check_num_segments(num_segments, 'TDNResNet', minimum=2,
+                           hint=' (8 or 16 as published)')
         if clip_len != 5:
             raise ValueError(
                 'TDNResNet: clip_len (frames per segment) must be 5, got '

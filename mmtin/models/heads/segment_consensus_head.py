@@ -6,6 +6,8 @@ from mmaction.models.heads import TSMHead
 from mmaction.registry import MODELS
 from torch import Tensor
 
+from ..utils.validators import check_num_segments
+
 
 @MODELS.register_module()
 class SegmentConsensusHead(TSMHead):
@@ -41,10 +43,7 @@ class SegmentConsensusHead(TSMHead):
                  num_segments: int = 8,
                  in_index: int = -1,
                  **kwargs) -> None:
-        if isinstance(num_segments, bool) or not isinstance(
-                num_segments, int) or num_segments < 1:
-            raise ValueError('SegmentConsensusHead: num_segments must be an '
-                             f'int >= 1, got {num_segments!r}')
+        check_num_segments(num_segments, 'SegmentConsensusHead')
         super().__init__(num_classes, in_channels, num_segments, **kwargs)
         self.in_index = in_index
 

@@ -11,6 +11,7 @@ from mmaction.registry import MODELS
 from torch import Tensor
 
 from mmtin.ops.temporal_difference import temporal_depthwise_conv
+from ..utils.validators import check_int, check_num_segments
 
 
 @MODELS.register_module()
@@ -37,13 +38,8 @@ class TemporalDepthwiseConv(nn.Module):
                  num_segments: int = 8,
                  shift_div: int = 8):
         super().__init__()
-        if num_segments < 1:
-            raise ValueError(f'TemporalDepthwiseConv: num_segments must be '
-                             f'>= 1, got {num_segments}')
-        if shift_div < 2:
-            raise ValueError(
-                f'TemporalDepthwiseConv: shift_div must be >= 2, got '
-                f'{shift_div}')
+        check_num_segments(num_segments, 'TemporalDepthwiseConv')
+        check_int(shift_div, 'shift_div', 'TemporalDepthwiseConv', minimum=2)
         self.channels = channels
         self.num_segments = num_segments
         self.shift_div = shift_div
