@@ -210,14 +210,32 @@ class LongTermTDM(nn.Module):
                 'inference only; build the model again to train it')
         return super().train(mode)
 
+    def _differences_no_grad(self, feat: Tensor, feat_conv: Tensor) -> Tensor:
+        """:func:`bidirectional_differences` with ``torch.sub(out=)``
+        (no autograd): no temporaries."""
+        nt, c, h, w = feat.shape
+        if nt % self.num_segments != 0:
+            raise ValueError(
+                f'LongTermTDM: batch {nt} of shape {tuple(feat.shape)} is '
+                f'not divisible by num_segments={self.num_segments}')
+        b = feat.view(-1, self.num_segments, c, h, w)
+        bc = feat_conv.view(-1, self.num_segments, c, h, w)
+        out = feat.new_zeros((2, ) + b.shape)
+        torch.sub(bc[:, 1:], b[:, :-1], out=out[0, :, :-1])
+        torch.sub(bc[:, :-1], b[:, 1:], out=out[1, :, 1:])
+        return out.view(2 * nt, c, h, w)
+
     def _forward_deploy(self, x: Tensor) -> Tensor:
         """The fused inference forward (same result as the plain one in
         eval mode)."""
         p = {k: getattr(self, f'_deploy_{k}')
              for k in ('w1', 'b1', 'w2s', 'b2s', 'w4', 'b4', 'w3', 'b3')}
         feat = pointwise_conv(x, p['w1'], p['b1'])
-        diffs = bidirectional_differences(feat, self.conv2(feat),
-                                          self.num_segments)
+        if torch.is_grad_enabled():
+            diffs = bidirectional_differences(feat, self.conv2(feat),
+                                              self.num_segments)
+        else:  # the differences written straight into one buffer
+            diffs = self._differences_no_grad(feat, self.conv2(feat))
         if self.legacy_backward_s4:  # S4_b from S4_f: no identity fold
             small4_f = F.conv2d(diffs.chunk(2)[0], p['w4'], p['b4'],
                                 padding=1)

@@ -487,3 +487,13 @@ def test_stdm_deploy_matches_plain_and_loops():
     assert torch.allclose(fused, 0.5 * x + 0.5 * naive_nearest(d, (8, 6)),
                           atol=1e-6)
     assert torch.allclose(fused, plain_fuse, atol=1e-6)
+
+
+def test_ltdm_deploy_errors():
+    m = MODELS.build(dict(type='LongTermTDM', channels=32, num_segments=2))
+    m.switch_to_deploy()
+    with torch.no_grad(), pytest.raises(ValueError,
+                                        match='not divisible by num_'):
+        m(torch.randn(3, 32, 4, 4))
+    with pytest.raises(ValueError, match='expected input'):
+        m(torch.randn(4, 16, 4, 4))
