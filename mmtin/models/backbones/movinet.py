@@ -62,6 +62,8 @@ class MoViNet(BaseModule):
         se_ratio (float): SE width ratio. Default: 0.25.
         use_pos_encoding (bool): Positional encoding in the SE layers
             (requires ``causal=True``). Default: False.
+        conv_cfg (dict): Config of the convolutions (3D).
+            Default: ``dict(type='Conv3d')``.
         norm_cfg (dict): Norm config. Default: ``dict(type='BN3d',
             eps=1e-3, momentum=0.01)``.
         act_cfg (dict): Main activation. Default: ``dict(type='SiLU')``.
@@ -83,6 +85,7 @@ class MoViNet(BaseModule):
                  se_type: str = '3d',
                  se_ratio: float = 0.25,
                  use_pos_encoding: bool = False,
+                 conv_cfg: Dict = dict(type='Conv3d'),
                  norm_cfg: Dict = MOVINET_NORM_CFG,
                  act_cfg: Dict = dict(type='SiLU'),
                  gate_cfg: Dict = dict(type='Sigmoid'),
@@ -102,7 +105,8 @@ class MoViNet(BaseModule):
         self.conv_type = conv_type
         self.se_type = se_type
         self.norm_eval = norm_eval
-        common = dict(conv_type=conv_type, norm_cfg=norm_cfg)
+        common = dict(
+            conv_type=conv_type, conv_cfg=conv_cfg, norm_cfg=norm_cfg)
 
         self.stem = MoViNetConv(
             in_channels, arch['stem'], (1, 3, 3), spatial_stride=2,

@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmaction.models.backbones.resnet3d import Bottleneck3d
+from mmcv.cnn import build_activation_layer, build_conv_layer
 from mmcv.cnn.bricks import DropPath
 from torch import Tensor
 
@@ -22,17 +23,27 @@ class SqueezeExcite3d(nn.Module):
         channels (int): Input (and output) channels.
         ratio (float): The hidden width is ``max(1, int(channels * ratio))``.
             Default: 0.25.
+        conv_cfg (dict): Config of the 1x1x1 convs.
+            Default: ``dict(type='Conv3d')``.
+        act_cfg (dict): Config of the hidden activation.
+            Default: ``dict(type='ReLU', inplace=True)``.
     """
 
-    def __init__(self, channels: int, ratio: float = 0.25):
+    def __init__(self,
+                 channels: int,
+                 ratio: float = 0.25,
+                 conv_cfg: Dict = dict(type='Conv3d'),
+                 act_cfg: Dict = dict(type='ReLU', inplace=True)):
         super().__init__()
         if not 0 < ratio <= 1:
             raise ValueError(f'SqueezeExcite3d: ratio must be in (0, 1], '
                              f'got {ratio}')
         self.hidden_channels = max(1, int(channels * ratio))
-        self.reduce = nn.Conv3d(channels, self.hidden_channels, 1)
-        self.relu = nn.ReLU(inplace=True)
-        self.expand = nn.Conv3d(self.hidden_channels, channels, 1)
+        self.reduce = build_conv_layer(conv_cfg, channels,
+                                       self.hidden_channels, 1)
+        self.relu = build_activation_layer(act_cfg)
+        self.expand = build_conv_layer(conv_cfg, self.hidden_channels,
+                                       channels, 1)
 
     def forward(self, x: Tensor) -> Tensor:
         s = x.mean(dim=(2, 3, 4), keepdim=True)
@@ -44,11 +55,13 @@ class SelfGating3d(nn.Module):
 
     Args:
         channels (int): Input (and output) channels.
+        conv_cfg (dict): Config of the 1x1x1 conv.
+            Default: ``dict(type='Conv3d')``.
     """
 
-    def __init__(self, channels: int):
+    def __init__(self, channels: int, conv_cfg: Dict = dict(type='Conv3d')):
         super().__init__()
-        self.fc = nn.Conv3d(channels, channels, 1)
+        self.fc = build_conv_layer(conv_cfg, channels, channels, 1)
 
     def init_weights(self) -> None:
         """N(0, 0.01) weight (TF uses a truncated normal), zero bias."""
@@ -56,8 +69,8 @@ class SelfGating3d(nn.Module):
         nn.init.zeros_(self.fc.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        return x * torch.sigmoid(self.fc(x.mean(dim=(2, 3, 4),
-                                               keepdim=True)))
+        return x * torch.sigmoid(
+            self.fc(x.mean(dim=(2, 3, 4), keepdim=True)))
 
 
 class Bottleneck3dRS(Bottleneck3d):
@@ -87,8 +100,10 @@ class Bottleneck3dRS(Bottleneck3d):
         super().__init__(*args, **kwargs)
         channels = self.planes * self.expansion
         self.se_ratio = se_ratio
-        self.self_gating = SelfGating3d(channels) if self_gating else None
-        self.se = SqueezeExcite3d(channels, se_ratio) if se_ratio else None
+        self.self_gating = SelfGating3d(
+            channels, conv_cfg=self.conv_cfg) if self_gating else None
+        self.se = SqueezeExcite3d(
+            channels, se_ratio, conv_cfg=self.conv_cfg) if se_ratio else None
         self.drop_path = DropPath(drop_path_rate)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -52,6 +52,8 @@ class MoViNetBlock(nn.Module):
             Default: False.
         use_pos_encoding (bool): Positional encoding in the SE.
             Default: False.
+        conv_cfg (dict): Config of the convolutions (3D).
+            Default: ``dict(type='Conv3d')``.
         norm_cfg (dict): Norm config. Default: BN3d with eps 1e-3 and
             momentum 0.01.
         act_cfg (dict): Main activation. Default: ``dict(type='SiLU')``.
@@ -71,6 +73,7 @@ class MoViNetBlock(nn.Module):
                  se_ratio: float = 0.25,
                  causal: bool = False,
                  use_pos_encoding: bool = False,
+                 conv_cfg: Dict = dict(type='Conv3d'),
                  norm_cfg: Dict = MOVINET_NORM_CFG,
                  act_cfg: Dict = dict(type='SiLU'),
                  gate_cfg: Dict = dict(type='Sigmoid'),
@@ -79,7 +82,8 @@ class MoViNetBlock(nn.Module):
         if spatial_stride not in (1, 2):
             raise ValueError(f'MoViNetBlock: spatial_stride must be 1 or 2, '
                              f'got {spatial_stride}')
-        common = dict(conv_type=conv_type, norm_cfg=norm_cfg)
+        common = dict(
+            conv_type=conv_type, conv_cfg=conv_cfg, norm_cfg=norm_cfg)
         self.expand = MoViNetConv(
             in_channels, expand_channels, 1, act_cfg=act_cfg, **common)
         self.dw = MoViNetConv(
@@ -94,7 +98,7 @@ class MoViNetBlock(nn.Module):
             self.se = MoViNetSE(
                 expand_channels, hidden, se_type=se_type, causal=causal,
                 use_pos_encoding=use_pos_encoding, act_cfg=act_cfg,
-                gate_cfg=gate_cfg)
+                gate_cfg=gate_cfg, conv_cfg=conv_cfg)
         self.project = MoViNetConv(
             expand_channels, out_channels, 1, act_cfg=None, **common)
         self.rezero = nn.Parameter(torch.zeros(()))

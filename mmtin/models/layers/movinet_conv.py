@@ -3,7 +3,8 @@
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch.nn as nn
-from mmcv.cnn import build_activation_layer, build_norm_layer
+from mmcv.cnn import (build_activation_layer, build_conv_layer,
+                      build_norm_layer)
 from torch import Tensor
 
 from mmtin.ops.stream_ops import stream_buffer
@@ -50,6 +51,8 @@ class MoViNetConv(nn.Module):
         causal (bool): Causal temporal padding with a stream buffer.
             Default: False.
         bias (bool): Whether the convolutions have a bias. Default: False.
+        conv_cfg (dict): Config of the convolutions (3D).
+            Default: ``dict(type='Conv3d')``.
         norm_cfg (dict, optional): Norm layer config; None for no norm.
             Default: ``dict(type='BN3d', eps=1e-3, momentum=0.01)``.
         act_cfg (dict, optional): Activation config; None for no
@@ -65,6 +68,7 @@ class MoViNetConv(nn.Module):
                  conv_type: str = '3d',
                  causal: bool = False,
                  bias: bool = False,
+                 conv_cfg: Dict = dict(type='Conv3d'),
                  norm_cfg: Optional[Dict] = MOVINET_NORM_CFG,
                  act_cfg: Optional[Dict] = None):
         super().__init__()
@@ -83,14 +87,15 @@ class MoViNetConv(nn.Module):
         stride = (1, spatial_stride, spatial_stride)
         first_kt = 1 if self.separable else kt
         first_pad_t = 0 if self.separable else pad_t
-        self.conv = nn.Conv3d(
-            in_channels, out_channels, (first_kt, kh, kw), stride=stride,
-            padding=(first_pad_t, kh // 2, kw // 2), groups=groups, bias=bias)
+        self.conv = build_conv_layer(
+            conv_cfg, in_channels, out_channels, (first_kt, kh, kw),
+            stride=stride, padding=(first_pad_t, kh // 2, kw // 2),
+            groups=groups, bias=bias)
         self.norm = self._norm(norm_cfg, out_channels)
         self.act = self._act(act_cfg)
         if self.separable:
-            self.conv_t = nn.Conv3d(
-                out_channels, out_channels, (kt, 1, 1),
+            self.conv_t = build_conv_layer(
+                conv_cfg, out_channels, out_channels, (kt, 1, 1),
                 padding=(pad_t, 0, 0), groups=groups, bias=bias)
             self.norm_t = self._norm(norm_cfg, out_channels)
             self.act_t = self._act(act_cfg)

@@ -4,7 +4,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
-from mmcv.cnn import build_activation_layer
+from mmcv.cnn import build_activation_layer, build_conv_layer
 from torch import Tensor
 
 from mmtin.ops.stream_ops import cumulative_mean, sinusoidal_position_encoding
@@ -38,6 +38,8 @@ class MoViNetSE(nn.Module):
         act_cfg (dict): Activation of the bottleneck.
             Default: ``dict(type='SiLU')``.
         gate_cfg (dict): Gating activation. Default: ``dict(type='Sigmoid')``.
+        conv_cfg (dict): Config of the convolutions (3D).
+            Default: ``dict(type='Conv3d')``.
     """
 
     def __init__(self,
@@ -47,7 +49,8 @@ class MoViNetSE(nn.Module):
                  causal: bool = False,
                  use_pos_encoding: bool = False,
                  act_cfg: Dict = dict(type='SiLU'),
-                 gate_cfg: Dict = dict(type='Sigmoid')):
+                 gate_cfg: Dict = dict(type='Sigmoid'),
+                 conv_cfg: Dict = dict(type='Conv3d')):
         super().__init__()
         if se_type not in SE_TYPES:
             raise ValueError(f'MoViNetSE: se_type must be one of {SE_TYPES}, '
@@ -56,9 +59,11 @@ class MoViNetSE(nn.Module):
         self.causal = causal
         self.use_pos_encoding = use_pos_encoding
         squeeze_channels = channels * (2 if se_type == '2plus3d' else 1)
-        self.reduce = nn.Conv3d(squeeze_channels, hidden_channels, 1)
+        self.reduce = build_conv_layer(conv_cfg, squeeze_channels,
+                                       hidden_channels, 1)
         self.act = build_activation_layer(act_cfg)
-        self.expand = nn.Conv3d(hidden_channels, channels, 1)
+        self.expand = build_conv_layer(conv_cfg, hidden_channels, channels,
+                                       1)
         self.gate = build_activation_layer(gate_cfg)
         if use_pos_encoding:
             self.pos_scale = nn.Parameter(torch.zeros(()))

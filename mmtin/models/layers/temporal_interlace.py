@@ -7,9 +7,12 @@ MMAction2's ``resnet_tin.py`` so that its checkpoints load unchanged
 (``offset_net.{conv,fc1,fc2}``, ``weight_net.conv``). The shift itself is
 :func:`mmtin.ops.linear_sampler` (pure PyTorch, any device).
 """
+from typing import Dict
+
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
+from mmcv.cnn import build_activation_layer, build_conv_layer
 from torch import Tensor
 
 from mmtin.ops import linear_sampler
@@ -30,14 +33,23 @@ class OffsetNet(nn.Module):
         in_channels (int): Channels of the pooled descriptor.
         groups (int): Number of learned offsets. Default: 2.
         num_segments (int): Number of frames T. Default: 8.
+        conv_cfg (dict): Config of the temporal conv.
+            Default: ``dict(type='Conv1d')``.
+        act_cfg (dict): Config of the hidden activation.
+            Default: ``dict(type='ReLU')``.
     """
 
-    def __init__(self, in_channels: int, groups: int = 2,
-                 num_segments: int = 8):
+    def __init__(self,
+                 in_channels: int,
+                 groups: int = 2,
+                 num_segments: int = 8,
+                 conv_cfg: Dict = dict(type='Conv1d'),
+                 act_cfg: Dict = dict(type='ReLU')):
         super().__init__()
-        self.conv = nn.Conv1d(in_channels, 1, kernel_size=3, padding=1)
+        self.conv = build_conv_layer(
+            conv_cfg, in_channels, 1, kernel_size=3, padding=1)
         self.fc1 = nn.Linear(num_segments, num_segments)
-        self.relu = nn.ReLU()
+        self.relu = build_activation_layer(act_cfg)
         self.fc2 = nn.Linear(num_segments, groups)
         self.init_weights()
 
@@ -63,11 +75,17 @@ class WeightNet(nn.Module):
     Args:
         in_channels (int): Channels of the pooled descriptor.
         groups (int): Number of learned groups. Default: 2.
+        conv_cfg (dict): Config of the temporal conv.
+            Default: ``dict(type='Conv1d')``.
     """
 
-    def __init__(self, in_channels: int, groups: int = 2):
+    def __init__(self,
+                 in_channels: int,
+                 groups: int = 2,
+                 conv_cfg: Dict = dict(type='Conv1d')):
         super().__init__()
-        self.conv = nn.Conv1d(in_channels, groups, kernel_size=3, padding=1)
+        self.conv = build_conv_layer(
+            conv_cfg, in_channels, groups, kernel_size=3, padding=1)
         self.init_weights()
 
     def init_weights(self) -> None:
@@ -94,12 +112,20 @@ class TemporalInterlace(nn.Module):
         num_segments (int): Frames per clip T. Default: 8.
         shift_div (int): ``C // shift_div`` channels are interlaced; that
             number must be divisible by 4. Default: 4.
+        conv_cfg (dict): Config of the temporal convs of the offset and
+            weight predictors. Default: ``dict(type='Conv1d')``.
+        act_cfg (dict): Hidden activation of the offset predictor.
+            Default: ``dict(type='ReLU')``.
     """
 
     groups = 2  # learned offsets; the mirrored copy makes 4 channel groups
 
-    def __init__(self, in_channels: int, num_segments: int = 8,
-                 shift_div: int = 4):
+    def __init__(self,
+                 in_channels: int,
+                 num_segments: int = 8,
+                 shift_div: int = 4,
+                 conv_cfg: Dict = dict(type='Conv1d'),
+                 act_cfg: Dict = dict(type='ReLU')):
         super().__init__()
         check_num_segments(num_segments, 'TemporalInterlace')
         check_shift_div(in_channels, shift_div, 'TemporalInterlace')
@@ -108,8 +134,9 @@ class TemporalInterlace(nn.Module):
         self.num_segments = num_segments
         self.shift_div = shift_div
         self.num_folds = num_folds
-        self.offset_net = OffsetNet(num_folds, self.groups, num_segments)
-        self.weight_net = WeightNet(num_folds, self.groups)
+        self.offset_net = OffsetNet(num_folds, self.groups, num_segments,
+                                    conv_cfg=conv_cfg, act_cfg=act_cfg)
+        self.weight_net = WeightNet(num_folds, self.groups, conv_cfg=conv_cfg)
 
     def extra_repr(self) -> str:
         return (f'in_channels={self.in_channels}, num_segments='
