@@ -237,15 +237,26 @@ def export_onnx(module: nn.Module,
         else:
             kwargs['dynamic_axes'] = axes
     buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if dynamo:
-            prog = torch.onnx.export(module, tuple(inputs), dynamo=True,
-                                     verbose=False, **kwargs)
-            prog.save(buf) if hasattr(prog, 'save') else None
-        else:
-            torch.onnx.export(module, tuple(inputs), buf, dynamo=False,
-                              **kwargs)
+    try:
+        # autograd on while tracing: modules then take their out-of-place
+        # paths (the TorchScript tracer drops writes through ``out=`` and
+        # into slices that no-grad fast paths use)
+        with warnings.catch_warnings(), torch.enable_grad():
+            warnings.simplefilter('ignore')
+            if dynamo:
+                torch.onnx.export(module, tuple(inputs), dynamo=True,
+                                  verbose=False, **kwargs).save(buf)
+            else:
+                torch.onnx.export(module, tuple(inputs), buf, dynamo=False,
+                                  **kwargs)
+    except Exception as exc:
+        model = getattr(module, 'recognizer', module)
+        hint = ' (it may export without --dynamic-batch)' \
+            if dynamic_batch else ''
+        raise RuntimeError(
+            f'ONNX export of {type(model).__name__} with backbone '
+            f'{type(getattr(model, "backbone", None)).__name__} failed'
+            f'{hint}: {type(exc).__name__}: {exc}') from exc
     data = buf.getvalue()
     if out is not None:
         with open(out, 'wb') as f:

@@ -8,8 +8,8 @@ class RecognizerScores(nn.Module):
     """Backbone, neck and head of an MMAction2 recognizer as one forward.
 
     The forward is the recognizer's test path without the data samples:
-    ``extract_feat(inputs, stage='head', test_mode=True)`` followed by the
-    head's ``average_clip`` over the views of each clip, so one output row
+    ``extract_feat(inputs, test_mode=True)``, the head, and the head's
+    ``average_clip`` over the views of each clip, so one output row
     equals the ``pred_score`` that ``model.test_step`` gives for that clip
     (softmax for ``average_clips='prob'``, raw scores for ``'score'``).
     This is the module that the ONNX export traces and the benchmark times.
@@ -36,13 +36,14 @@ class RecognizerScores(nn.Module):
     def forward(self, inputs: Tensor) -> Tensor:
         """Class scores ``[N, num_classes]`` of ``N`` clips."""
         batch = inputs.shape[0]
-        scores, _ = self.recognizer.extract_feat(
-            inputs, stage='head', test_mode=True)
+        # as BaseRecognizer.predict: test-mode features, then the head
+        feats, kwargs = self.recognizer.extract_feat(inputs, test_mode=True)
         head = self.recognizer.cls_head
+        scores = head(feats, **kwargs)
+        views = scores.shape[0] // batch
         if getattr(head, 'average_clips', None) is None:
-            views = scores.shape[0] // batch
             return scores.view(batch, views, -1).mean(dim=1)
-        return head.average_clip(scores, num_segs=scores.shape[0] // batch)
+        return head.average_clip(scores, num_segs=views)
 
 
 def scores_of(recognizer: nn.Module, inputs: Tensor) -> Tensor:
