@@ -21,7 +21,7 @@ def test_export_verify_dynamic_batch(tool, tmp_path, capsys):
     config = write_config(tmp_path, 'tin')
     out = tmp_path / 'tin.onnx'
     assert tool.main([config, 'none', str(out), '--verify',
-                      '--dynamic-batch']) == 0
+                      '--dynamic-batch', '--deploy']) == 0
     text = capsys.readouterr().out
     assert 'input [1, 2, 3, 32, 32], dynamic batch' in text
     for batch in (1, 3):

@@ -143,7 +143,16 @@ def parse_args(argv=None):
     return args
 
 
+#: the checkout (or the installed package's ``.mim`` folder) of this tool,
+#: where relative preset configs such as ``configs/demo/...`` are found
+#: when they are not under the working directory
+TOOLS_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
 def load_config(path, cfg_options):
+    if not osp.isfile(path) and not osp.isabs(path) and osp.isfile(
+            osp.join(TOOLS_ROOT, path)):
+        path = osp.join(TOOLS_ROOT, path)
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
