@@ -214,7 +214,8 @@ def export_onnx(module: nn.Module,
         inputs (Sequence[Tensor]): From :func:`example_inputs`.
         out (str, optional): File to write. Default: None.
         dynamic_batch (bool): Leave the batch axis free. Default: False.
-        opset (int): ONNX opset, >= 17. Default: 17.
+        opset (int): ONNX opset, >= 17 (>= 18 with ``dynamo``).
+            Default: 17.
         dynamo (bool): Use the ``torch.export`` based exporter instead of
             the TorchScript one (which exports every mmtin family).
             Default: False.
@@ -224,6 +225,8 @@ def export_onnx(module: nn.Module,
     """
     if opset < 17:
         raise ValueError(f'--opset {opset}: mmtin exports with opset >= 17')
+    if dynamo:  # its native opset; converting down to 17 fails
+        opset = max(opset, 18)
     names = io_names(module)
     kwargs = dict(opset_version=opset, input_names=names[0],
                   output_names=names[1], do_constant_folding=True)
@@ -330,3 +333,11 @@ def verify_onnx(module: nn.Module,
                             float(np.abs(got[0] - ref[0]).max()),
                             float(np.abs(ref[0]).max())))
     return results
+
+
+def onnx_opset(model: bytes) -> int:
+    """The default-domain opset of a serialised ONNX model."""
+    import onnx
+    graph = onnx.load_model_from_string(model)
+    return max(o.version for o in graph.opset_import
+               if o.domain in ('', 'ai.onnx'))

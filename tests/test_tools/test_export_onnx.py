@@ -23,7 +23,7 @@ def test_export_verify_dynamic_batch(tool, tmp_path, capsys):
     assert tool.main([config, 'none', str(out), '--verify',
                       '--dynamic-batch', '--deploy']) == 0
     text = capsys.readouterr().out
-    assert 'input [1, 2, 3, 32, 32], dynamic batch' in text
+    assert '(opset 17, input [1, 2, 3, 32, 32], dynamic batch' in text
     for batch in (1, 3):
         line = next(ln for ln in text.splitlines()
                     if ln.startswith(f'verify (batch {batch})'))

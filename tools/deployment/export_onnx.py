@@ -41,7 +41,7 @@ import mmtin  # noqa: F401  (registers mmtin's models)
 from mmtin.deployment import (example_inputs, export_input_shape,
                               export_module, export_onnx, load_recognizer,
                               verify_onnx)
-from mmtin.deployment.onnx_export import io_names, run_torch
+from mmtin.deployment.onnx_export import io_names, onnx_opset, run_torch
 
 
 def parse_args(argv=None):
@@ -71,7 +71,8 @@ def parse_args(argv=None):
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument(
         '--dynamo', action='store_true',
-        help='use the torch.export based exporter (default: TorchScript)')
+        help='use the torch.export based exporter (opset >= 18; default: '
+        'the TorchScript exporter, which exports every family)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='config overrides, key=value')
     args = parser.parse_args(argv)
@@ -95,11 +96,11 @@ def main(argv=None):
     module = export_module(model, shape)
     inputs = example_inputs(module, shape)
     run_torch(module, inputs)  # a bad --shape fails here, clearly
-    export_onnx(module, inputs, args.out, args.dynamic_batch, args.opset,
-                args.dynamo)
+    data = export_onnx(module, inputs, args.out, args.dynamic_batch,
+                       args.opset, args.dynamo)
     ins, outs = io_names(module)
     print(f'exported {type(model).__name__} of {args.config} to {args.out} '
-          f'(opset {args.opset}, input {list(shape)}'
+          f'(opset {onnx_opset(data)}, input {list(shape)}'
           f'{", dynamic batch" if args.dynamic_batch else ""}; inputs '
           f'{ins[0]}{" + %d states" % (len(ins) - 1) if len(ins) > 1 else ""}'
           f', outputs {outs[0]}{" + states" if len(outs) > 1 else ""})')
