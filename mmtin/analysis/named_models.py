@@ -55,8 +55,7 @@ PRESETS: Dict[str, dict] = {
     'onnx': dict(
         models=['tin-r50', 'tsm-r50', 'tdn-r50', 'tsn-r50'], frames=8,
         input_size=224, num_classes=400, repeats=5, warmup=1,
-        no_train=True, onnxruntime=True, deploy=True,
-        ref=['TSN-R50']),
+        no_train=True, onnxruntime=True, ref=['TSN-R50']),
 }
 
 _2D = re.compile(r'^(tsn|tsm|tin|tdn)-r(\d+)(-sepool)?$')
