@@ -13,7 +13,7 @@
 # Published (K600 top-1, 1 clip x 1 crop): 72.28, 2.7 GFLOPs per video.
 # mmtin: 3,111,799 params (600 classes); 2.76 GFLOPs per 50x172x172 view
 # (mmengine FlopAnalyzer, multiply-adds of conv, linear and BN layers;
-# `tools/analysis/movinet_resnet3d_rs_complexity.py`).
+# `tools/analysis/benchmark.py --preset movinet-rs`).
 _base_ = [
     './_base_/models/movinet_a0.py',
     './_base_/schedules/movinet_rmsprop_240e.py',

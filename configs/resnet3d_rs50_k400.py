@@ -10,7 +10,7 @@
 #
 # Published (K400 top-1, 10x3 views): 78.2 (GFLOPs not published).
 # mmtin: 48,129,840 params (400 classes); 88.4 GFLOPs per 32x224x224 view
-# (`tools/analysis/movinet_resnet3d_rs_complexity.py`).
+# (`tools/analysis/benchmark.py --preset movinet-rs`).
 _base_ = [
     './_base_/models/resnet3d_rs50.py',
     './_base_/schedules/resnet3d_rs_sgd_350e.py',

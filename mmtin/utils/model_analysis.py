@@ -213,19 +213,6 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-class _ToLogits(nn.Module):
-    """Runs a recognizer from raw input to class scores (backbone, neck and
-    head), the path :func:`count_flops` traces."""
-
-    def __init__(self, recognizer: nn.Module):
-        super().__init__()
-        self.recognizer = recognizer
-
-    def forward(self, inputs):
-        feats, _ = self.recognizer.extract_feat(inputs, stage='head')
-        return feats
-
-
 def count_flops(model: nn.Module, inputs: torch.Tensor) -> int:
     """FLOPs of one forward pass, backbone to head, by
     :class:`mmengine.analysis.FlopAnalyzer`.
@@ -235,16 +222,20 @@ def count_flops(model: nn.Module, inputs: torch.Tensor) -> int:
     no rule for (element-wise ops, the TIN shift) count as zero.
 
     Args:
-        model (nn.Module): A recognizer with ``extract_feat(..., stage=
-            'head')`` (``Recognizer2D`` / ``Recognizer3D`` and subclasses),
-            or any module whose forward takes ``inputs``.
+        model (nn.Module): A recognizer (counted through
+            :class:`mmtin.deployment.RecognizerScores`, the module the
+            benchmarks time and the ONNX export traces), or any module
+            whose forward takes ``inputs``.
         inputs (torch.Tensor): The input batch.
 
     Returns:
         int: The FLOP count.
     """
     from mmengine.analysis import FlopAnalyzer
-    target = _ToLogits(model) if hasattr(model, 'extract_feat') else model
+
+    from mmtin.deployment import RecognizerScores
+    target = RecognizerScores(model) if hasattr(model,
+                                                'extract_feat') else model
     was_training = model.training
     model.eval()
     try:

@@ -1,5 +1,6 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""``tools/analysis/benchmark.py`` on a tiny config and tiny settings."""
+"""``tools/analysis/benchmark.py`` on a tiny config, named models and
+presets at tiny settings (what it measures, not how fast)."""
 import json
 
 import pytest
@@ -33,8 +34,9 @@ test_pipeline = [
 ]
 """
 COLUMNS = [
-    'model', 'input', 'params (M)', 'GFLOPs', 'FLOPs x', 'infer ms',
-    'infer clips/s', 'infer x', 'train ms', 'train clips/s', 'train x'
+    'model', 'input', 'params (M)', 'GFLOPs', 'infer ms', 'infer clips/s',
+    'train ms', 'train clips/s', 'GFLOPs / TSN-R18', 'infer / TSN-R18',
+    'train / TSN-R18'
 ]
 
 
@@ -71,9 +73,10 @@ def _reference_macs(model, inputs):
 
 def _run_tiny(tool, config, out, png, acc):
     tool.main([
+        '--models', 'tsn-r18', 'tsm-r18',
         str(config), '--input-size', '32', '--frames', '2', '--repeats', '1',
-        '--warmup', '0', '--baseline-depth', '18', '--device', 'cpu',
-        '--threads', '1', '--out',
+        '--warmup', '0', '--device', 'cpu', '--threads', '1', '--num-classes',
+        '5', '--out',
         str(out), '--plot',
         str(png), '--accuracy-json',
         str(acc)
@@ -109,14 +112,12 @@ def test_benchmark_table_json_and_plot(repo_root, tiny_config, tmp_path,
     header = [c.strip() for c in table[0].strip('|').split('|')]
     assert header == COLUMNS
     rows = [[c.strip() for c in ln.strip('|').split('|')] for ln in table[2:]]
-    assert [r[0] for r in rows] == [
-        'mmaction TSN-R18', 'mmaction TSM-R18', 'tiny_tsm'
-    ]
+    assert [r[0] for r in rows] == ['TSN-R18', 'TSM-R18', 'tiny_tsm']
     assert all(r[1] == '1x2x3x32x32' for r in rows)
-    assert rows[0][4] == '1.00'  # ratios are relative to TSN
+    assert rows[0][8:] == ['1.000'] * 3  # ratios are relative to TSN
     for r in rows:
         assert float(r[2]) > 0 and float(r[3]) > 0
-        assert float(r[5]) > 0 and float(r[8]) > 0
+        assert float(r[4]) > 0 and float(r[6]) > 0
 
     result = json.loads(out.read_text())['rows']
     # an independent build of the same config: pretrained download
@@ -133,13 +134,14 @@ def test_benchmark_table_json_and_plot(repo_root, tiny_config, tmp_path,
     assert mine['params'] == sum(p.numel() for p in model.parameters())
     assert mine['flops'] == _reference_macs(model, torch.randn(1, 2, 3, 32,
                                                                32))
-    # the baselines take the config's classes; MMAction2's TSM-R18 is the
-    # same network as the config
+    # the named TSM-R18 (5 classes) is the same network as the config
     assert result[1]['params'] == mine['params']
     assert result[1]['flops'] == mine['flops']
     for row in result:
         assert row['infer_clips_per_s'] == pytest.approx(
             1e3 / row['infer_ms'])
+        assert row['ratios']['TSN-R18']['infer_ms'] == pytest.approx(
+            row['infer_ms'] / result[0]['infer_ms'])
 
     data = png.read_bytes()
     assert data[:8] == b'\x89PNG\r\n\x1a\n' and len(data) > 1000
@@ -151,17 +153,49 @@ def test_benchmark_errors_name_the_bad_input(repo_root, tiny_config,
                                              tmp_path):
     tool = _load_tool(repo_root)
     with pytest.raises(FileNotFoundError, match='no_such_config.py'):
-        tool.main([str(tmp_path / 'no_such_config.py'), '--baselines'])
+        tool.main([str(tmp_path / 'no_such_config.py')])
     with pytest.raises(SystemExit):  # argparse: --plot without accuracies
         tool.main([str(tiny_config), '--plot', str(tmp_path / 'x.png')])
+    with pytest.raises(SystemExit):  # argparse: nothing to benchmark
+        tool.main([])
+    with pytest.raises(ValueError, match="unknown benchmark model 'resnet-9'"):
+        tool.main(['--models', 'resnet-9', '--no-train'])
     acc = tmp_path / 'acc.json'
     acc.write_text(json.dumps({'other_model': 50.0}))
     with pytest.raises(ValueError, match='no benchmarked model has an acc'):
         tool.main([
-            str(tiny_config), '--baselines', '--input-size', '32',
+            str(tiny_config), '--input-size', '32',
             '--frames', '2', '--repeats', '1', '--warmup', '0', '--no-train',
             '--threads', '1',
             '--plot',
             str(tmp_path / 'x.png'), '--accuracy-json',
             str(acc)
         ])
+
+
+def test_stream_latency_and_onnxruntime_columns(repo_root, capsys):
+    """A stream MoViNet and a TSN at tiny size: the stream-step column is
+    filled for the stream model only, the onnxruntime columns for both, and
+    the published FLOPs of MoViNet-A0-Base are shown."""
+    tool = _load_tool(repo_root)
+    rows = tool.main([
+        '--models', 'tsn-r18', 'movinet-a0-stream', 'movinet-a0', '--frames',
+        '2', '--input-size', '32', '--repeats', '1', '--warmup', '0',
+        '--threads', '1', '--no-train', '--stream-latency', '--onnxruntime'
+    ])
+    text = capsys.readouterr().out
+    assert [r['model'] for r in rows] == [
+        'TSN-R18', 'MoViNet-A0-Stream', 'MoViNet-A0-Base'
+    ]
+    assert rows[1]['input_shape'] == [1, 1, 3, 2, 32, 32]
+    assert 'stream_ms' in rows[1] and 'stream_ms' not in rows[0]
+    for row in rows:
+        assert row['ort_ms'] > 0
+        assert row['ort_vs_eager'] == pytest.approx(row['ort_ms'] /
+                                                    row['infer_ms'])
+    assert rows[2]['published_gflops'] == 2.7
+    header = [ln for ln in text.splitlines() if ln.startswith('|')][0]
+    for col in ('stream ms/step', 'onnxruntime ms', 'onnxruntime / eager',
+                'published GFLOPs', 'onnxruntime / TSN-R18'):
+        assert f' {col} |' in header
+    assert 'train ms' not in header

@@ -28,18 +28,11 @@ import argparse
 import ctypes
 import statistics
 import sys
-import time
-
-import os.path as osp
 
 import torch
 
-try:
-    from mmtin.ops import linear_sampler
-except ImportError:  # running from a source checkout without pip install
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-        osp.abspath(__file__)))))
-    from mmtin.ops import linear_sampler
+from mmtin.analysis import time_interleaved
+from mmtin.ops import linear_sampler
 
 #: (layer, blocks, C, H) for ResNet-50 at 224x224 input: conv1 of block 0
 #: of layers 2-4 still sees the previous stage's channels and resolution
@@ -133,21 +126,9 @@ def make_candidates(x, offset, grad, backends, backward):
     return cands
 
 
-def time_interleaved(cands, device, repeats, warmup):
-    sync = (torch.cuda.synchronize
-            if device.type == 'cuda' else (lambda: None))
-    for fn in cands.values():
-        for _ in range(warmup):
-            fn()
-    sync()
-    times = {name: [] for name in cands}
-    for _ in range(repeats):
-        for name, fn in cands.items():
-            sync()
-            start = time.perf_counter()
-            fn()
-            sync()
-            times[name].append(time.perf_counter() - start)
+def time_candidates(cands, device, repeats, warmup):
+    """Median and minimum microseconds per candidate, interleaved."""
+    times = time_interleaved(list(cands.items()), repeats, warmup, device)
     return {
         name: (statistics.median(ts) * 1e6, min(ts) * 1e6)
         for name, ts in times.items()
@@ -172,7 +153,7 @@ def bench_device(device, args):
         for mode in modes:
             cands = make_candidates(x, offset, grad, args.backends,
                                     backward=mode == 'fwd+bwd')
-            res = time_interleaved(cands, device, args.repeats, args.warmup)
+            res = time_candidates(cands, device, args.repeats, args.warmup)
             rows.append(((folds, size), layers, mode, res))
             for name, (us, _) in res.items():
                 totals[(mode, name)] = totals.get((mode, name), 0) + count * us

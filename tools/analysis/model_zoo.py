@@ -39,20 +39,14 @@ import os.path as osp
 import re
 import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    import mmtin  # noqa: F401
+import torch
+from mmengine.config import Config
 
-import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
-
-from mmtin.utils.model_analysis import (build_recognizer,  # noqa: E402
-                                        count_flops, count_params,
-                                        prepare_model_cfg, view_input_shape,
-                                        view_spec)
+import mmtin  # noqa: F401  (registers mmtin's models)
+from mmtin.analysis import markdown_table as _markdown_table
+from mmtin.utils.model_analysis import (build_recognizer, count_flops,
+                                        count_params, prepare_model_cfg,
+                                        view_input_shape, view_spec)
 
 ZOO_KEYS = ('dataset', 'frames', 'published_top1', 'published_top5',
             'published_gflops', 'test_views', 'source', 'checkpoint')
@@ -136,22 +130,21 @@ def _cell(value):
 
 
 def markdown_table(rows):
-    lines = ['| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)]
+    cells = []
     for r in rows:
         acc = _cell(r['published_top1'])
         if r['published_top5'] not in (None, ''):
             acc += f' / {r["published_top5"]}'
         flops = '-' if r['flops'] is None else f'{r["flops"] / 1e9:.2f}'
-        cells = [
+        cells.append([
             osp.basename(r['config']),
             _cell(r['dataset']), r['frames'],
             'x'.join(str(s) for s in r['input_shape'][1:]), flops,
             _cell(r['published_gflops']), f'{r["params"] / 1e6:.2f}', acc,
             _cell(r['test_views']),
             _cell(r['source'])
-        ]
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+        ])
+    return _markdown_table(COLUMNS, cells)
 
 
 def main(argv=None):

@@ -88,7 +88,6 @@ def config_name(path):
 def data_root_overrides(config, new_root):
     """``key=value`` overrides that move the config's dataset paths from
     its ``data_root`` to ``new_root``."""
-    sys.path.insert(0, REPO_ROOT)
     import mmtin  # noqa: F401  (configs may use mmtin or mmaction:: bases)
     from mmengine.config import Config
     cfg = Config.fromfile(config)
