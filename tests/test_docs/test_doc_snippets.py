@@ -189,16 +189,39 @@ def test_markers_are_used_on_python_or_bash():
                 assert block.lang in ('python', 'py'), block.id
 
 
+def heading_anchors(path):
+    """GitHub's anchors of the headings of a page (outside code blocks)."""
+    anchors, fence = set(), None
+    for line in path.read_text().splitlines():
+        match = FENCE.match(line)
+        if match:
+            marker = match.group(2)
+            if fence is None:
+                fence = marker
+            elif line.strip().startswith(fence):
+                fence = None
+            continue
+        if fence is None and line.startswith('#'):
+            title = line.lstrip('#').strip().lower()
+            anchors.add(re.sub(r'[^\w\- ]', '', title).replace(' ', '-'))
+    return anchors
+
+
 @pytest.mark.parametrize('page', PAGES, ids=lambda p: p.name)
 def test_links_resolve(page):
     for target in LINK.findall(page.read_text()):
-        if re.match(r'[a-z]+:', target) or target.startswith('#'):
-            continue  # external or same-page anchor
-        path = (page.parent / target.split('#')[0]).resolve()
-        if path.exists():
+        if re.match(r'[a-z]+:', target):
+            continue  # external
+        name, _, anchor = target.partition('#')
+        path = (page.parent / name).resolve() if name else page
+        if not path.exists():
+            assert path.name in PENDING_PAGES and path.parent == DOCS_DIR, (
+                f'{page.name}: broken link {target}')
             continue
-        assert path.name in PENDING_PAGES and path.parent == DOCS_DIR, (
-            f'{page.name}: broken link {target}')
+        if anchor and path.suffix == '.md':
+            assert anchor in heading_anchors(path), (
+                f'{page.name}: link {target}: no heading with that anchor '
+                f'in {path.name}')
 
 
 @pytest.mark.parametrize('block', _ready(SCRIPTS))
