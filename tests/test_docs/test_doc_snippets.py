@@ -32,7 +32,6 @@ import argparse
 import contextlib
 import importlib.util
 import io
-import os
 import re
 import shlex
 import shutil
@@ -178,6 +177,14 @@ def test_unmet_requirements_are_pending():
         assert path is None or path in PENDING, (
             f'{block.id}: requires {path}, which does not exist and is not '
             'in PENDING')
+
+
+@pytest.mark.parametrize('block', [pytest.param(b, id=b.id) for b in PYTHON])
+def test_python_blocks_are_79_columns(block):
+    """Snippets follow the house style (the code users copy)."""
+    for offset, line in enumerate(block.code.splitlines(), start=1):
+        assert len(line) <= 79, (
+            f'{block.page.name}:{block.line + offset}: {len(line)} columns')
 
 
 def test_markers_are_used_on_python_or_bash():
@@ -392,3 +399,45 @@ def test_bash_snippet(block, in_workspace, monkeypatch):
                         ('.py', '.sh')):
                     assert (in_workspace / word).is_file(), (
                         f'{where}: no {word}')
+
+
+# ------------------------------------------------- the checker's own tests
+
+
+def test_shell_parser_and_argument_check(monkeypatch):
+    """The bash checker splits commands as a shell would and really
+    rejects an option a script does not have."""
+    code = ('FOO=1 python tools/train.py configs/{a,b}.py --seed 0 \\\n'
+            '    --deterministic | tee log.txt  # comment\n'
+            'cd x && bash tools/run_demo.sh; echo "a # b"\n')
+    assert shell_commands(code) == [
+        ['python', 'tools/train.py', 'configs/a.py', 'configs/b.py',
+         '--seed', '0', '--deterministic'],
+        ['tee', 'log.txt'],
+        ['cd', 'x'],
+        ['bash', 'tools/run_demo.sh'],
+        ['echo', 'a # b'],
+    ]
+    check_arguments('tools/check_dataset.py', ['c.py', '--split', 'val'],
+                    monkeypatch)
+    with pytest.raises(AssertionError, match='no-such-option'):
+        check_arguments('tools/check_dataset.py',
+                        ['c.py', '--no-such-option'], monkeypatch)
+    with pytest.raises(AssertionError, match='invalid choice'):
+        check_arguments('tools/check_dataset.py', ['c.py', '--split', 'x'],
+                        monkeypatch)
+
+
+def test_page_parser_reads_markers(tmp_path):
+    page = tmp_path / 'page.md'
+    page.write_text(
+        '# T\n\n<!-- docs-test: config configs/x.py input=1x2x3 -->\n'
+        '```python\nmodel = dict()\n```\n\n~~~bash\nls\n~~~\n'
+        '<!-- docs-test: requires nowhere/at_all.py -->\n```text\nx\n```\n')
+    first, second, third = parse_page(page)
+    assert (first.lang, first.option('config'), first.option('input')) == (
+        'python', 'configs/x.py', '1x2x3')
+    assert first.code == 'model = dict()\n' and first.line == 4
+    assert second.lang == 'bash' and second.marker == ''
+    assert third.unmet() == 'nowhere/at_all.py'
+    assert 'page' not in heading_anchors(page) and 't' in heading_anchors(page)
