@@ -20,6 +20,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(
     os.environ.get('MMTIN_SHARED_DIR', REPO_ROOT.parent / 'shared'))
 
+# subprocesses (tools/*.py, demo/*.py) import this checkout's mmtin, like
+# the tests do, whatever else is installed
+os.environ['PYTHONPATH'] = os.pathsep.join(
+    [str(REPO_ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(
+        os.pathsep) if p and p != str(REPO_ROOT)])
+
 # a 2-core machine runs the suite: keep intra-op threads modest
 torch.set_num_threads(min(2, torch.get_num_threads()))
 

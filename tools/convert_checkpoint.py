@@ -12,15 +12,10 @@ Each converter lives in ``mmtin/utils/ckpt_convert/<name>.py`` and exposes
 import argparse
 import importlib
 import os.path as osp
-import sys
 
 import torch
 
-try:
-    import mmtin  # noqa: F401  (compat fixes)
-except ImportError:  # running from a source checkout without pip install
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes)
 
 CONVERTERS = {
     'official-tin': 'mmtin.utils.ckpt_convert.official_tin',

@@ -12,13 +12,8 @@ Multi-process: ``bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS``.
 import argparse
 import os
 import os.path as osp
-import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402

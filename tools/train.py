@@ -13,13 +13,8 @@ a machine without a GPU, NCCL on GPUs).
 import argparse
 import os
 import os.path as osp
-import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.device import get_device  # noqa: E402
