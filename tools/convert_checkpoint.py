@@ -16,6 +16,8 @@ import os.path as osp
 import torch
 
 import mmtin  # noqa: F401  (compat fixes)
+from mmtin.compat.checkpoint_errors import (CheckpointLoadError,
+                                            describe_load_error)
 
 CONVERTERS = {
     'official-tin': 'mmtin.utils.ckpt_convert.official_tin',
@@ -38,7 +40,12 @@ def main():
         raise FileNotFoundError(f'input checkpoint not found: {args.input}')
     converter = importlib.import_module(CONVERTERS[args.source])
     # published checkpoints are plain tensors and python scalars
-    checkpoint = torch.load(args.input, map_location='cpu', weights_only=True)
+    try:
+        checkpoint = torch.load(
+            args.input, map_location='cpu', weights_only=True)
+    except Exception as err:
+        raise CheckpointLoadError(describe_load_error(args.input,
+                                                      err)) from err
     converted = converter.convert(checkpoint)
     out_dir = osp.dirname(osp.abspath(args.output))
     if not osp.isdir(out_dir):

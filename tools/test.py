@@ -20,8 +20,8 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
-                         teardown_distributed)
+from mmtin.utils import (exit_now, prepare_datasets,  # noqa: E402
+                         setup_distributed, teardown_distributed)
 
 
 def parse_args(argv=None):
@@ -141,6 +141,7 @@ def main(argv=None):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    prepare_datasets(cfg)  # checked VideoDataset, no empty ann_file
     setup_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     metrics = runner.test()

@@ -21,8 +21,8 @@ from mmengine.device import get_device  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
-                         teardown_distributed)
+from mmtin.utils import (exit_now, prepare_datasets,  # noqa: E402
+                         setup_distributed, teardown_distributed)
 
 
 def parse_args(argv=None):
@@ -154,6 +154,7 @@ def main(argv=None):
             'AmpOptimWrapper does not run on the CPU; drop --amp')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    prepare_datasets(cfg)  # checked VideoDataset, no empty ann_file
     setup_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     runner.train()
