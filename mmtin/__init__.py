@@ -6,12 +6,12 @@ Importing this package (directly, or through
 compatibility fixes in :mod:`mmtin.compat`, then registers mmtin's types in
 MMAction2's registries.
 """
-from .compat import apply_all as _apply_compat
+from .compat.quiet_mmcv_lite import quiet_mmcv_lite as _quiet_mmcv_lite
 
-_apply_compat()
-
-
-from .version import __version__  # noqa: E402
-from . import datasets, engine, models, ops  # noqa: E402,F401
+with _quiet_mmcv_lite():  # mmcv-lite's MultiScaleDeformableAttention warning
+    from .compat import apply_all as _apply_compat
+    _apply_compat()
+    from .version import __version__  # noqa: E402
+    from . import datasets, engine, models, ops  # noqa: E402,F401
 
 __all__ = ['__version__']

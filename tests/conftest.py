@@ -1,32 +1,64 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""Shared fixtures. ``../shared`` (beside the checkout) holds real videos;
-``MMTIN_SHARED_DIR`` overrides its location."""
+"""Shared fixtures.
+
+The tests own their media: :func:`media_root` writes real videos (H.264 mp4,
+MPEG-4 avi, VP9 webm, an mp4 with an AAC track) and a label map with PyAV
+once per session (see ``tests/media.py``), so the suite runs from a plain
+clone. The project's shared sample videos (``../shared/data/videos`` beside
+the checkout, or ``MMTIN_SHARED_DIR``) are only an extra: when present,
+:func:`sample_videos` adds them to the files decoded by the media tests.
+"""
 import os
 from pathlib import Path
 
 import pytest
 import torch
 
+import media
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(
     os.environ.get('MMTIN_SHARED_DIR', REPO_ROOT.parent / 'shared'))
+
+# subprocesses (tools/*.py, demo/*.py) import this checkout's mmtin, like
+# the tests do, whatever else is installed
+os.environ['PYTHONPATH'] = os.pathsep.join(
+    [str(REPO_ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(
+        os.pathsep) if p and p != str(REPO_ROOT)])
 
 # a 2-core machine runs the suite: keep intra-op threads modest
 torch.set_num_threads(min(2, torch.get_num_threads()))
 
 
 @pytest.fixture(scope='session')
-def shared_dir() -> Path:
-    """The project's shared data folder (videos, label map)."""
-    if not (SHARED_DIR / 'data' / 'videos').is_dir():
-        raise FileNotFoundError(
-            f'shared data not found at {SHARED_DIR}; set MMTIN_SHARED_DIR')
-    return SHARED_DIR
+def media_root(tmp_path_factory) -> Path:
+    """Generated media in the shared folder's layout: ``data/videos/``
+    (``demo.mp4``, ``test.mp4``, ``test.avi``, ``test.webm``,
+    ``audio.mp4``) and ``data/label_map_k400.txt``."""
+    return media.write_media_set(tmp_path_factory.mktemp('media'))
 
 
 @pytest.fixture(scope='session')
-def video_dir(shared_dir) -> Path:
-    return shared_dir / 'data' / 'videos'
+def shared_dir(media_root) -> Path:
+    """Folder with ``data/videos`` and ``data/label_map_k400.txt``: the
+    generated media (never the optional shared folder, so that results do
+    not depend on what lies beside the checkout)."""
+    return media_root
+
+
+@pytest.fixture(scope='session')
+def video_dir(media_root) -> Path:
+    return media_root / 'data' / 'videos'
+
+
+@pytest.fixture(scope='session')
+def sample_videos(video_dir) -> list:
+    """Every generated video, plus the shared sample videos when present."""
+    files = sorted(video_dir.iterdir())
+    real = SHARED_DIR / 'data' / 'videos'
+    if real.is_dir():
+        files += sorted(p for p in real.iterdir() if p.is_file())
+    return files
 
 
 @pytest.fixture(scope='session')

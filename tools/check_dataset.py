@@ -25,11 +25,7 @@ import os.path as osp
 import sys
 from functools import partial
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dataset import BaseDataset  # noqa: E402

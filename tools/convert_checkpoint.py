@@ -12,15 +12,12 @@ Each converter lives in ``mmtin/utils/ckpt_convert/<name>.py`` and exposes
 import argparse
 import importlib
 import os.path as osp
-import sys
 
 import torch
 
-try:
-    import mmtin  # noqa: F401  (compat fixes)
-except ImportError:  # running from a source checkout without pip install
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes)
+from mmtin.compat.checkpoint_errors import (CheckpointLoadError,
+                                            describe_load_error)
 
 CONVERTERS = {
     'official-tin': 'mmtin.utils.ckpt_convert.official_tin',
@@ -43,7 +40,12 @@ def main():
         raise FileNotFoundError(f'input checkpoint not found: {args.input}')
     converter = importlib.import_module(CONVERTERS[args.source])
     # published checkpoints are plain tensors and python scalars
-    checkpoint = torch.load(args.input, map_location='cpu', weights_only=True)
+    try:
+        checkpoint = torch.load(
+            args.input, map_location='cpu', weights_only=True)
+    except Exception as err:
+        raise CheckpointLoadError(describe_load_error(args.input,
+                                                      err)) from err
     converted = converter.convert(checkpoint)
     out_dir = osp.dirname(osp.abspath(args.output))
     if not osp.isdir(out_dir):

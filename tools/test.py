@@ -12,13 +12,8 @@ Multi-process: ``bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS``.
 import argparse
 import os
 import os.path as osp
-import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402
@@ -27,6 +22,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmaction.registry import RUNNERS  # noqa: E402
 from mmtin.engine import (add_deploy_hook, exit_now,  # noqa: E402
                           setup_distributed, teardown_distributed)
+from mmtin.utils import prepare_datasets  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -152,6 +148,7 @@ def main(argv=None):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    prepare_datasets(cfg)  # checked VideoDataset, no empty ann_file
     setup_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     metrics = runner.test()

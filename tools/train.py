@@ -13,21 +13,17 @@ a machine without a GPU, NCCL on GPUs).
 import argparse
 import os
 import os.path as osp
-import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.device import get_device  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.utils import (exit_now, setup_distributed,  # noqa: E402
-                         teardown_distributed)
+from mmtin.engine import (exit_now, setup_distributed,  # noqa: E402
+                          teardown_distributed)
+from mmtin.utils import prepare_datasets  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -159,6 +155,7 @@ def main(argv=None):
             'AmpOptimWrapper does not run on the CPU; drop --amp')
     cfg = Config.fromfile(args.config)
     cfg = merge_args(cfg, args)
+    prepare_datasets(cfg)  # checked VideoDataset, no empty ann_file
     setup_distributed(cfg, args.launcher)
     runner = build_runner(cfg)
     runner.train()

@@ -176,6 +176,11 @@ class CheckedVideoDataset(VideoDataset):
             if not line.strip():
                 continue
             data_list.append(self._parse_line(line, line_no))
+        if not data_list:
+            raise ValueError(
+                f'CheckedVideoDataset: the annotation file {self.ann_file} '
+                'is empty (no annotation lines); expected "<video> <label>" '
+                'per line')
         return data_list
 
     def _parse_line(self, line: str, line_no: int) -> dict:

@@ -1,16 +1,18 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .checked_datasets import (check_annotation_files, prepare_datasets,
+                               use_checked_video_datasets)
 from .config_checks import ConfigCheckError
-# re-exported for tools/train.py; the home is mmtin.engine.dist_setup
-from mmtin.engine.dist_setup import (exit_now, setup_distributed,
-                                     teardown_distributed)
+from .inference import (inference_recognizer, pipeline_view_problems,
+                        single_view_pipeline)
 from .model_analysis import (build_recognizer, count_flops, count_params,
                              disable_pretrained, prepare_model_cfg,
                              set_num_segments, view_input_shape, view_spec)
 
 __all__ = [
-    'ConfigCheckError', 'exit_now', 'setup_distributed',
-    'teardown_distributed',
-    'build_recognizer',
+    'ConfigCheckError', 'build_recognizer',
     'count_flops', 'count_params', 'disable_pretrained', 'prepare_model_cfg',
-    'set_num_segments', 'view_input_shape', 'view_spec'
+    'set_num_segments', 'view_input_shape', 'view_spec',
+    'check_annotation_files', 'prepare_datasets',
+    'use_checked_video_datasets', 'inference_recognizer',
+    'pipeline_view_problems', 'single_view_pipeline'
 ]

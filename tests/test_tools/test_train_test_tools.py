@@ -1,8 +1,8 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """tools/train.py, tools/test.py and the dist_*.sh launchers, end to end.
 
-A tiny TSM-R18 (2 segments of 32x32 frames) trains on the real videos of
-``../shared/data/videos``, run as subprocesses from the repository root:
+A tiny TSM-R18 (2 segments of 32x32 frames) trains on the generated videos
+of ``tests/media.py`` (H.264 mp4, MPEG-4 avi), run as subprocesses:
 train 1 epoch -> ``--resume`` to epoch 2 -> test (``--dump``), plus the
 two-process gloo launchers. This is the end-to-end proof that Runner
 checkpoints load on torch >= 2.6 (weights-only ``torch.load``). Argument

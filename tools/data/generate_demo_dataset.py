@@ -10,16 +10,9 @@ time-reversal of the same frames; the configs in configs/demo/ read OUT_DIR
 ``data/demo``.
 """
 import argparse
-import os.path as osp
-import sys
 import time
 
-try:
-    from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
+from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 
 
 def parse_args(argv=None):
