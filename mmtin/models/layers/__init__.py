@@ -8,10 +8,14 @@ from .bottleneck3d_rs import Bottleneck3dRS, SelfGating3d, SqueezeExcite3d
 from .movinet_block import MoViNetBlock
 from .movinet_conv import MoViNetConv
 from .movinet_se import MoViNetSE
+from .lsts_align import LSTSAlign
+from .lsts_low2high import LSTSLow2High
+from .lsts_quality_fusion import LSTSQualityFusion
 
 __all__ = [
     'InterlacedConv', 'OffsetNet', 'TemporalInterlace', 'WeightNet',
     'LongTermTDM', 'ShortTermTDM', 'TemporalDepthwiseConv',
     'Bottleneck3dRS', 'SelfGating3d', 'SqueezeExcite3d', 'MoViNetBlock',
-    'MoViNetConv', 'MoViNetSE'
+    'MoViNetConv', 'MoViNetSE', 'LSTSAlign', 'LSTSLow2High',
+    'LSTSQualityFusion'
 ]
