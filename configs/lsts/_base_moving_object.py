@@ -1,10 +1,10 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # Shared settings of the LSTS evidence configs: the moving-object dataset
 # (`python tools/data/generate_moving_object_dataset.py data/moving_object`,
-# 8-frame 64x64 videos; the class is the half of the frame where the object
+# 8-frame 32x32 videos; the class is the half of the frame where the object
 # spends most frames), all 8 frames in order, no crop or flip (both would
 # move the object relative to the frame), and a narrow 3-stage ResNet-18
-# (mmpretrain, 16/32/64 channels, output stride 8: 8x8 maps) trained from
+# (mmpretrain, 8/16/32 channels, output stride 4: 8x8 maps) trained from
 # scratch. The head classifies the time-averaged 8x8 map (TSNHead without
 # spatial pooling), so where the object is in each frame matters.
 # Each config sets model.keyframe_interval / propagation.
@@ -13,8 +13,8 @@ custom_imports = dict(imports=['mmtin'], allow_failed_imports=False)
 
 data_root = 'data/moving_object'
 num_segments = 8
-img_size = 64
-feat_size = img_size // 8
+img_size = 32
+feat_size = img_size // 4
 
 pipeline = [
     dict(type='DecordInit'),
@@ -73,32 +73,35 @@ model = dict(
         _scope_='mmpretrain',
         depth=18,
         stem_channels=8,
-        base_channels=16,
+        base_channels=8,
         num_stages=3,
-        strides=(1, 2, 1),
+        strides=(1, 1, 1),
         dilations=(1, 1, 1),
         out_indices=(2, )),
     cls_head=dict(
         type='TSNHead',
         num_classes=2,
-        in_channels=64 * feat_size * feat_size,
+        in_channels=32 * feat_size * feat_size,
         spatial_type=None,
         consensus=dict(type='AvgConsensus', dim=1),
         dropout_ratio=0.,
         init_std=0.01,
         average_clips='prob'),
-    # low level = stem (stride 4, 8 channels); low2high brings it to the
-    # high level's stride 8 and 64 channels
+    # low level = the stem (conv + max-pool, stride 4, 8 channels);
+    # low2high maps it to the high level's 32 channels
     low2high=dict(
         type='LSTSLow2High',
         in_channels=8,
-        out_channels=64,
-        mid_channels=16,
-        stride=2,
+        out_channels=32,
+        mid_channels=8,
+        stride=1,
         norm_cfg=dict(type='BN')),
-    # 7x7 integer grid over [-3, 3]^2 cells: the object moves up to ~3
-    # cells (24 px) between a keyframe and the frames it serves
-    align=dict(type='LSTSAlign', embed_channels=16, num_offsets=49),
+    # 5x5 grid over [-3, 3]^2 cells: the object moves up to ~2.5 cells
+    # (10 px) between a keyframe and the frames it serves. Both embeddings
+    # see low2high features (one space), so they share the 1x1 conv.
+    align=dict(
+        type='LSTSAlign', embed_channels=8, num_offsets=25,
+        grid_radius=3., share_embedding=True),
     fusion=None,
     num_segments=num_segments,
     num_low_stages=0,

@@ -30,7 +30,7 @@ def parse_args(argv=None):
     parser.add_argument('out_dir', help='output folder')
     parser.add_argument('--num-videos', type=int, default=640)
     parser.add_argument('--frames', type=int, default=8)
-    parser.add_argument('--size', type=int, default=64)
+    parser.add_argument('--size', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args(argv)
 

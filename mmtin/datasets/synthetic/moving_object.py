@@ -11,7 +11,7 @@ the object is in each frame keeps it.
 
 Details: the background is one smooth texture for the whole clip; the
 object's horizontal centre lies in a band of its half (``object_size // 2 +
-2`` to that plus ``size // 16`` pixels from the midline), its vertical
+1`` to that plus ``size // 16`` pixels from the midline), its vertical
 centre drifts by at most ``size / 16`` pixels a frame. The
 majority side holds ``majority_counts`` frames (5 or 6 of 8 by default) at
 random frame indices.
@@ -95,7 +95,7 @@ def render_clip(rng, label, size=64, frames=8, object_size=None,
     sides = side_sequence(rng, frames, label, majority_counts)
     half = size / 2
     # band of object centres in each half, [near, far] from the midline
-    near = side // 2 + 2
+    near = side // 2 + 1
     far = near + size // 16
     centres = np.empty((frames, 2))
     y = rng.uniform(size * 0.25, size * 0.75)
@@ -116,7 +116,7 @@ def render_clip(rng, label, size=64, frames=8, object_size=None,
 def generate_moving_object_dataset(out_dir,
                                    num_videos=640,
                                    frames=8,
-                                   size=64,
+                                   size=32,
                                    seed=0,
                                    val_ratio=0.125,
                                    test_ratio=0.25,
@@ -130,7 +130,7 @@ def generate_moving_object_dataset(out_dir,
             each split is balanced to within one video). Default: 640.
         frames (int): Frames per video. Default: 8.
         size (int): Frame height and width, even, one decord reads (32, 64,
-            96, ...). Default: 64.
+            96, ...). Default: 32.
         seed (int): Random seed; the output is a function of all arguments.
             Default: 0.
         val_ratio (float): Fraction of videos in ``val.txt``.
