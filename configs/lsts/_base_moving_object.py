@@ -32,7 +32,7 @@ pipeline = [
 
 
 train_dataloader = dict(
-    batch_size=16,
+    batch_size=8,
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -42,7 +42,7 @@ train_dataloader = dict(
         data_prefix=dict(video=data_root),
         pipeline=pipeline))
 val_dataloader = dict(
-    batch_size=16,
+    batch_size=8,
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -53,7 +53,7 @@ val_dataloader = dict(
         pipeline=pipeline,
         test_mode=True))
 test_dataloader = dict(
-    batch_size=16,
+    batch_size=8,
     num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -112,7 +112,7 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         format_shape='NCHW'))
 
-max_epochs = 6
+max_epochs = 2
 train_cfg = dict(
     type='EpochBasedTrainLoop',
     max_epochs=max_epochs,
@@ -130,12 +130,12 @@ optim_wrapper = dict(
         custom_keys={'.offsets': dict(lr_mult=20., decay_mult=0.)}),
     clip_grad=dict(max_norm=20, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1,
-         convert_to_iter_based=True),
+    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,
+         end=10),
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,
          by_epoch=True, begin=0, end=max_epochs, convert_to_iter_based=True)
 ]
-auto_scale_lr = dict(enable=False, base_batch_size=16)
+auto_scale_lr = dict(enable=False, base_batch_size=8)
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
