@@ -6,14 +6,15 @@ from .stream_ops import (add_states, cumulative_mean, running_mean,
                          sub_states)
 from .temporal_difference import (bidirectional_differences, nearest_fuse,
                                   pointwise_conv, pooled_differences,
-                                  stdm_fusion_weights,
-                                  temporal_depthwise_conv)
+                                  stdm_fusion_weights, temporal_depthwise_conv)
 from .tin_shift import interpolation_weights, linear_sampler, tin_shift
+from .lsts_align import lsts_align, lsts_sample, offset_grid
 
 __all__ = [
     'separable_max_pool2d', 'add_states', 'cumulative_mean', 'running_mean',
     'sinusoidal_position_encoding', 'stream_buffer', 'sub_states',
     'bidirectional_differences', 'nearest_fuse', 'pointwise_conv',
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
-    'interpolation_weights', 'linear_sampler', 'tin_shift'
+    'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
+    'lsts_sample', 'offset_grid'
 ]

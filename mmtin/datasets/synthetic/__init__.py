@@ -9,5 +9,6 @@ are thin command lines over these.
   rightwards vs. the same frames reversed), ``configs/demo/``.
 """
 from .temporal_order import generate_demo_dataset
+from .moving_object import generate_moving_object_dataset
 
-__all__ = ['generate_demo_dataset']
+__all__ = ['generate_demo_dataset', 'generate_moving_object_dataset']

@@ -1,4 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .lsts_propagation_recognizer import LSTSPropagationRecognizer
 from .movinet_stream_recognizer import MoViNetStreamRecognizer
 
-__all__ = ['MoViNetStreamRecognizer']
+__all__ = ['LSTSPropagationRecognizer', 'MoViNetStreamRecognizer']

@@ -1,0 +1,148 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""LSTS alignment module: embeddings plus learnable global offsets."""
+import math
+from typing import Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmaction.registry import MODELS
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from torch import Tensor
+
+from mmtin.ops import lsts_align
+
+OffsetInit = Union[str, Sequence[Sequence[float]], Tensor]
+
+
+def grid_offsets(num_offsets: int, radius: Optional[float] = None) -> Tensor:
+    """The integer-grid initialisation: a ``sqrt(N) x sqrt(N)`` grid.
+
+    Args:
+        num_offsets (int): ``N``, a perfect square.
+        radius (float, optional): The grid spans ``[-radius, radius]^2``;
+            None gives the integer grid, ``radius = (sqrt(N) - 1) / 2``
+            (9 x 9 over ``[-4, 4]^2`` for ``N = 81``). Default: None.
+
+    Returns:
+        Tensor: ``[N, 2]`` offsets ``(dx, dy)``, row-major over ``dy``.
+    """
+    side = math.isqrt(num_offsets)
+    if side * side != num_offsets:
+        raise ValueError(
+            f'LSTSAlign: num_offsets={num_offsets} must be a perfect square '
+            "for offset_init='grid'")
+    if radius is None:
+        radius = (side - 1) / 2
+    axis = torch.linspace(-radius, radius, side)
+    dy, dx = torch.meshgrid(axis, axis, indexing='ij')
+    return torch.stack((dx.flatten(), dy.flatten()), dim=1)
+
+
+@MODELS.register_module()
+class LSTSAlign(BaseModule):
+    """Learnable spatio-temporal sampling (LSTS) alignment.
+
+    Current and reference inputs are embedded (``ConvModule``, 1x1 by
+    default); the reference features are sampled at ``p + o_k`` for ``N``
+    learnable offsets shared by all positions and summed with the weights
+    ``softmax_k <e_cur(p), e_ref(p + o_k)>`` (see
+    :func:`mmtin.ops.lsts_align`).
+
+    The offsets are the parameter ``offsets`` (``[N, 2]``, ``(dx, dy)`` in
+    feature-map cells). The paper trains them with a much larger learning
+    rate than the rest (``lr_mult=1e4`` with SGD at ``lr=2.5e-4``); give it
+    through ``optim_wrapper.paramwise_cfg = dict(custom_keys={'.offsets':
+    dict(lr_mult=..., decay_mult=0.)})``.
+
+    Args:
+        in_channels (int): Channels of the inputs that are embedded.
+        embed_channels (int): Embedding channels ``E``. Default: 256.
+        num_offsets (int): Number of offsets ``N``. Default: 81.
+        offset_init (str | Sequence | Tensor): ``'grid'`` (the integer
+            ``sqrt(N) x sqrt(N)`` grid, scaled to ``grid_radius``),
+            ``'normal'`` (``N(0, normal_std^2 I)`` samples) or explicit
+            ``[N, 2]`` offsets. Default: 'grid'.
+        grid_radius (float, optional): Half-width of the grid; None: the
+            integer grid. Default: None.
+        normal_std (float): Standard deviation of the normal init.
+            Default: 1.0.
+        share_embedding (bool): One embedding for both frames (both inputs
+            then live in the same feature space). Default: False.
+        embed_cfg (dict): Arguments of the embedding ``ConvModule`` besides
+            the channels (``kernel_size``, ``conv_cfg``, ``norm_cfg``,
+            ``act_cfg``, ...). Default: 1x1 conv, no norm, no activation.
+        init_cfg (dict, optional): Initialisation config. Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 embed_channels: int = 256,
+                 num_offsets: int = 81,
+                 offset_init: OffsetInit = 'grid',
+                 grid_radius: Optional[float] = None,
+                 normal_std: float = 1.0,
+                 share_embedding: bool = False,
+                 embed_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if isinstance(num_offsets, bool) or not isinstance(
+                num_offsets, int) or num_offsets < 1:
+            raise ValueError('LSTSAlign: num_offsets must be an int >= 1, '
+                             f'got {num_offsets!r}')
+        self.in_channels = in_channels
+        self.embed_channels = embed_channels
+        self.num_offsets = num_offsets
+        self.offset_init = offset_init
+        self.grid_radius = grid_radius
+        self.normal_std = normal_std
+        self.offsets = nn.Parameter(self._initial_offsets())
+        cfg = dict(kernel_size=1, act_cfg=None)
+        cfg.update(embed_cfg or {})
+        cfg.setdefault('padding', cfg['kernel_size'] // 2)
+        self.embed_cur = ConvModule(in_channels, embed_channels, **cfg)
+        self.embed_ref = self.embed_cur if share_embedding else ConvModule(
+            in_channels, embed_channels, **cfg)
+
+    def _initial_offsets(self) -> Tensor:
+        init = self.offset_init
+        if isinstance(init, str):
+            if init == 'grid':
+                return grid_offsets(self.num_offsets, self.grid_radius)
+            if init == 'normal':
+                return torch.randn(self.num_offsets, 2) * self.normal_std
+            raise ValueError(
+                f"LSTSAlign: offset_init={init!r} must be 'grid', 'normal' "
+                'or an [N, 2] list of offsets')
+        offsets = torch.as_tensor(init, dtype=torch.float32)
+        if offsets.shape != (self.num_offsets, 2):
+            raise ValueError(
+                f'LSTSAlign: offset_init has shape {tuple(offsets.shape)}; '
+                f'expected [num_offsets, 2] = [{self.num_offsets}, 2]')
+        return offsets.clone()
+
+    def forward(self,
+                cur: Tensor,
+                ref: Tensor,
+                ref_feat: Optional[Tensor] = None) -> Tensor:
+        """Align ``ref_feat`` (default: ``ref``) to the current frame.
+
+        Args:
+            cur (Tensor): ``[B, in_channels, H, W]`` current features (the
+                input of the current embedding).
+            ref (Tensor): ``[B, in_channels, H, W]`` reference features
+                (the input of the reference embedding).
+            ref_feat (Tensor, optional): ``[B, C, H, W]`` reference
+                features to align; None aligns ``ref``. Default: None.
+
+        Returns:
+            Tensor: ``[B, C, H, W]`` aligned features.
+        """
+        for name, x in (('cur', cur), ('ref', ref)):
+            if x.dim() != 4 or x.shape[1] != self.in_channels:
+                raise ValueError(
+                    f'LSTSAlign: input {name} has shape {tuple(x.shape)}; '
+                    f'expected [B, {self.in_channels}, H, W] (in_channels)')
+        ref_feat = ref if ref_feat is None else ref_feat
+        return lsts_align(ref_feat, self.embed_cur(cur), self.embed_ref(ref),
+                          self.offsets)

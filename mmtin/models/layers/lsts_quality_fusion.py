@@ -1,0 +1,89 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Quality-weighted fusion of aligned features (LSTS's SRFU / DFA)."""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmaction.registry import MODELS
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from torch import Tensor
+
+
+@MODELS.register_module()
+class LSTSQualityFusion(BaseModule):
+    """Fuse several aligned feature maps with per-position quality weights.
+
+    As in LSTS's SRFU (keyframe memory update) and DFA (non-key frames):
+    the inputs are concatenated along the batch axis and passed through one
+    shared quality network (1x1 conv to ``mid_channels``, 3x3 conv to
+    ``quality_channels``, 3x3 conv to 1), giving one score map per input;
+    a softmax over the inputs at every position gives the weights of a
+    weighted sum.
+
+    Args:
+        in_channels (int): Channels ``C`` of every input.
+        num_inputs (int): Number of fused inputs. Default: 2.
+        mid_channels (int): Output channels of the 1x1 conv. Default: 256.
+        quality_channels (int): Output channels of the middle 3x3 conv.
+            Default: 16.
+        conv_cfg (dict, optional): Conv layer config. Default: None.
+        norm_cfg (dict, optional): Norm layer config of the first two
+            convs. Default: None.
+        act_cfg (dict): Activation of the first two convs.
+            Default: dict(type='ReLU').
+        init_cfg (dict, optional): Initialisation config. Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_inputs: int = 2,
+                 mid_channels: int = 256,
+                 quality_channels: int = 16,
+                 conv_cfg: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = None,
+                 act_cfg: Optional[dict] = dict(type='ReLU'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if isinstance(num_inputs, bool) or not isinstance(
+                num_inputs, int) or num_inputs < 1:
+            raise ValueError('LSTSQualityFusion: num_inputs must be an int '
+                             f'>= 1, got {num_inputs!r}')
+        self.in_channels = in_channels
+        self.num_inputs = num_inputs
+        common = dict(conv_cfg=conv_cfg)
+        self.quality = nn.Sequential(
+            ConvModule(in_channels, mid_channels, 1, norm_cfg=norm_cfg,
+                       act_cfg=act_cfg, **common),
+            ConvModule(mid_channels, quality_channels, 3, padding=1,
+                       norm_cfg=norm_cfg, act_cfg=act_cfg, **common),
+            ConvModule(quality_channels, 1, 3, padding=1, norm_cfg=None,
+                       act_cfg=None, **common))
+
+    def forward(self, inputs: Sequence[Tensor]) -> Tensor:
+        """Fuse ``num_inputs`` feature maps of shape ``[B, C, H, W]``.
+
+        Args:
+            inputs (Sequence[Tensor]): The aligned features.
+
+        Returns:
+            Tensor: ``[B, C, H, W]`` fused features.
+        """
+        inputs = list(inputs)
+        if len(inputs) != self.num_inputs:
+            raise ValueError(
+                f'LSTSQualityFusion: got {len(inputs)} inputs; expected '
+                f'num_inputs={self.num_inputs}')
+        shape = inputs[0].shape
+        for i, x in enumerate(inputs):
+            if x.dim() != 4 or x.shape[1] != self.in_channels or (
+                    x.shape != shape):
+                raise ValueError(
+                    f'LSTSQualityFusion: input {i} has shape '
+                    f'{tuple(x.shape)}; all inputs must be [B, '
+                    f'{self.in_channels}, H, W] (in_channels) of one shape')
+        stacked = torch.cat(inputs, dim=0)  # [M * B, C, H, W]
+        scores = self.quality(stacked).view(self.num_inputs, shape[0], 1,
+                                            *shape[2:])
+        weights = scores.softmax(dim=0)
+        return (weights * stacked.view(self.num_inputs, *shape)).sum(0)
