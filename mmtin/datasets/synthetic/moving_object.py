@@ -30,7 +30,7 @@ import os.path as osp
 
 import numpy as np
 
-from mmtin.datasets.demo_dataset import _check_decodes, write_video
+from .temporal_order import _check_decodes, write_video
 
 CLASSES = ('left_majority', 'right_majority')
 SPLITS = ('train', 'val', 'test')
