@@ -54,7 +54,8 @@ default_hooks = dict(
 env_cfg = dict(dist_cfg=dict(backend='nccl'))
 '''
 
-# TSN (plain ResNet), TSM, and a choice whose backbone does not exist
+# TSN (plain ResNet), TSM, and (broken=True) a choice whose backbone does
+# not exist
 SEARCH = '''
 base_config = {base!r}
 metric = 'acc/top1'
@@ -66,8 +67,7 @@ space = dict(
                           pretrained=None),
             cls_head=dict(is_shift=False))),
         TSM=dict(model=dict(backbone=dict(
-            num_segments='${{num_segments}}'))),
-        Broken=dict(model=dict(backbone=dict(type='NoSuchBackbone'))))),
+            num_segments='${{num_segments}}'))),{broken})),
     num_segments=dict(type='categorical', choices=[2]),
     lr=dict(type='float', low=1e-3, high=1e-1, log=True,
             keys='optim_wrapper.optimizer.lr'),
@@ -90,7 +90,8 @@ def make_search(tmp: Path,
                 n_trials: int = 3,
                 epochs: int = 1,
                 enqueue=(),
-                pruner=None) -> Path:
+                pruner=None,
+                broken: bool = False) -> Path:
     """Write a base config and a search config; return the search one.
 
     Args:
@@ -100,11 +101,15 @@ def make_search(tmp: Path,
         epochs (int): Epochs per trial. Default: 1.
         enqueue (list[dict]): Parameter sets tried first. Default: ().
         pruner (dict, optional): Optuna pruner spec. Default: None.
+        broken (bool): Add the model choice 'Broken' (an unknown backbone
+            type). Default: False.
     """
     base = tmp / 'tiny_base.py'
     base.write_text(BASE.format(root=str(data_root), epochs=epochs))
     search = tmp / 'tiny_search.py'
     search.write_text(
         SEARCH.format(base=str(base), n_trials=n_trials,
-                      enqueue=list(enqueue), pruner=pruner))
+                      enqueue=list(enqueue), pruner=pruner,
+                      broken="\n        Broken=dict(model=dict(backbone=dict("
+                      "type='NoSuchBackbone')))," if broken else ''))
     return search

@@ -18,7 +18,8 @@ class TrialRunner:
 
     The trial's parameters are sampled, the training config is resolved
     (base config -> ``overrides`` -> search space) and saved to
-    ``<work_dir>/trial_<number>/config.py``. That file then goes through the
+    ``<work_dir>/trial_<number>/resolved_config.py`` (kept as resolved) and
+    ``config.py``. The latter then goes through the
     same steps as ``python tools/train.py config.py --work-dir DIR --seed
     S``: the train tool's ``parse_args``, ``merge_args`` and
     ``build_runner``. An :class:`OptunaPruningHook` reports the validation
@@ -82,9 +83,13 @@ class TrialRunner:
         os.makedirs(trial_dir, exist_ok=True)
         trial.set_user_attr('work_dir', osp.abspath(trial_dir))
         cfg = self.resolve(params)
+        # resolved_config.py stays as resolved; config.py is what the train
+        # tool loads (the Runner then rewrites it with its merged settings)
+        resolved_path = osp.join(trial_dir, 'resolved_config.py')
+        cfg.dump(resolved_path)
+        trial.set_user_attr('config', osp.abspath(resolved_path))
         cfg_path = osp.join(trial_dir, 'config.py')
         cfg.dump(cfg_path)
-        trial.set_user_attr('config', osp.abspath(cfg_path))
 
         tool = self.train_tool
         args = tool.parse_args([

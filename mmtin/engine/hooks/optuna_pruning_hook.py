@@ -56,6 +56,8 @@ class OptunaPruningHook(Hook):
         for name, value in outputs.items():
             if 'loss' not in name:
                 continue
+            if hasattr(value, 'detach'):
+                value = value.detach()
             value = float(value)
             if not math.isfinite(value):
                 raise FloatingPointError(

@@ -1,0 +1,48 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""load_search_config: defaults, errors that name the bad setting, and the
+shipped demo search config."""
+import pytest
+
+from mmtin.search import SearchSpaceError, load_search_config
+from script_loader import REPO_ROOT
+
+
+def _write(tmp_path, text):
+    (tmp_path / 'base.py').write_text('model = dict(type="X")\n')
+    path = tmp_path / 'search.py'
+    path.write_text("base_config = 'base.py'\n" + text)
+    return str(path)
+
+
+def test_defaults_and_base_next_to_the_search_config(tmp_path):
+    cfg = load_search_config(_write(
+        tmp_path, "space = dict(lr=dict(type='float', low=0.1, high=1.0))"))
+    assert cfg.base_config == str(tmp_path / 'base.py')
+    assert cfg.metric == 'acc/top1' and cfg.direction == 'maximize'
+    assert cfg.pruner['type'] == 'MedianPruner'
+    assert list(cfg.search_space.domains) == ['lr']
+
+
+@pytest.mark.parametrize('text, match', [
+    ("space = dict(lr=dict(type='float', low=0, high=1, log=True))",
+     'space.lr: a log domain needs low > 0'),
+    ("space = dict(x=dict(type='int', low=1, high=2))\nnum_trials = 3",
+     "unknown search-config key\\(s\\) \\['num_trials'\\]"),
+    ("space = dict(x=dict(type='int', low=1, high=2))\n"
+     "pruner = dict(type='MedianPrunr')", "pruner.type 'MedianPrunr'"),
+    ("space = dict(x=dict(type='int', low=1, high=2))\n"
+     "enqueue = [dict(x=7)]", 'space.x: value 7 is outside'),
+    ("metric = 'acc/top1'", "`space` is required"),
+])
+def test_bad_search_configs_name_the_setting(tmp_path, text, match):
+    with pytest.raises(SearchSpaceError, match=match):
+        load_search_config(_write(tmp_path, text))
+
+
+def test_demo_search_config():
+    cfg = load_search_config(
+        str(REPO_ROOT / 'configs/search/search_demo.py'))
+    domains = cfg.search_space.domains
+    assert domains['model']['choices'] == ['TSN', 'TSM', 'TIN', 'TDN']
+    assert domains['clip_len']['condition'] == dict(model=['TDN'])
+    assert len(cfg.enqueue) == 4 and cfg.n_trials == 12
