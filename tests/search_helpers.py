@@ -26,7 +26,8 @@ def _loader(split, shuffle):
     return dict(
         batch_size=4, num_workers=0,
         sampler=dict(type='DefaultSampler', shuffle=shuffle),
-        dataset=dict(type='VideoDataset', ann_file=f'{{data_root}}/{{split}}.txt',
+        dataset=dict(type='VideoDataset',
+                     ann_file=f'{{data_root}}/{{split}}.txt',
                      data_prefix=dict(video=data_root), pipeline=pipeline,
                      test_mode=not shuffle))
 train_dataloader = _loader('train', True)

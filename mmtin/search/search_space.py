@@ -190,8 +190,9 @@ class SearchSpace:
                 raise SearchSpaceError(
                     f'{where}: condition names {other!r}, which is not an '
                     f'earlier parameter (earlier: {list(self.domains)})')
-            values = list(values) if isinstance(values,
-                                                 (list, tuple)) else [values]
+            if not isinstance(values, (list, tuple)):
+                values = [values]
+            values = list(values)
             known = self.domains[other].get('choices')
             if known is not None:
                 bad = [v for v in values if v not in known]

@@ -10,6 +10,7 @@ import optuna
 from mmengine.config import Config
 
 from mmtin.engine.hooks import OptunaPruningHook
+
 from .search_space import apply_fragment
 
 

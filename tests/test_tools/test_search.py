@@ -54,4 +54,3 @@ def test_search_cli_two_workers_report_and_best_config(tmp_path):
     load_script('tools/test.py').main(
         [str(work_dir / 'best_config.py'), ckpt, '--work-dir',
          str(tmp_path / 'test')])
-
