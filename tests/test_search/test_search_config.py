@@ -46,3 +46,46 @@ def test_demo_search_config():
     assert domains['model']['choices'] == ['TSN', 'TSM', 'TIN', 'TDN']
     assert domains['clip_len']['condition'] == dict(model=['TDN'])
     assert len(cfg.enqueue) == 4 and cfg.n_trials == 12
+
+
+@pytest.mark.parametrize('model', ['TSN', 'TSM', 'TIN', 'TDN', 'MoViNet'])
+def test_demo_space_resolves_to_buildable_configs(model):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmaction.registry import MODELS
+    from mmtin.search import SearchSpace, TrialRunner
+    path = str(REPO_ROOT / 'configs/search/search_demo.py')
+    cfg = load_search_config(path)
+    # MoViNet is a fragment of the file that the demo space leaves out
+    space = dict(Config.fromfile(path).to_dict()['space'])
+    space['model'] = dict(
+        type='categorical', choices=Config.fromfile(path)._models.to_dict())
+    cfg['search_space'] = SearchSpace(space)
+
+    class _NoTrain:
+        parse_args = merge_args = build_runner = None
+
+    params = dict(model=model, lr=2e-3, num_segments=4)
+    if model == 'TDN':
+        params['clip_len'] = 5
+    resolved = TrialRunner(cfg, _NoTrain, '/unused').resolve(params)
+    assert resolved.optim_wrapper.optimizer.lr == 2e-3
+    assert resolved.train_cfg.max_epochs == 4
+    assert resolved.param_scheduler[1]['T_max'] == 4
+    sample = resolved.train_dataloader.dataset.pipeline[1]
+    if model == 'MoViNet':
+        assert (sample['clip_len'], sample['num_clips']) == (4, 1)
+    else:
+        assert sample['num_clips'] == 4
+        assert resolved.model.cls_head.num_segments == 4
+    if model == 'TDN':
+        assert sample['clip_len'] == 5
+        assert resolved.val_dataloader.dataset.pipeline[1]['type'] == \
+            'TDNSampleFrames'
+    init_default_scope('mmaction')
+    recognizer = MODELS.build(resolved.model)
+    backbone = resolved.model.backbone
+    assert type(recognizer.backbone).__name__ == backbone.type
+    if 'num_segments' in backbone:
+        assert backbone.num_segments == 4
