@@ -161,3 +161,20 @@ def test_two_workers_share_one_sqlite_study(tmp_path, data_root):
             if d[:8].isdigit()
         ]
         assert len(runs) == 1, (t.number, runs)
+
+
+def test_journal_file_storage(tmp_path, data_root):
+    search_cfg, work_dir = _setup(tmp_path, data_root, 2)
+    path = tmp_path / 'journal.log'
+    driver = StudyDriver(search_cfg, work_dir, storage=f'journal:{path}')
+    study = driver.load_study()
+    trial = study.ask()
+    search_cfg.search_space.sample(trial)
+    driver.storage.set_trial_system_attr(trial._trial_id, HEARTBEAT_ATTR,
+                                         time.time() - 10)
+    assert driver.fail_stale_trials(study) == [0]
+    # a second process (here: a second storage object) sees the same study
+    other = StudyDriver(search_cfg, work_dir, storage=f'journal:{path}')
+    trials = other.load_study().get_trials()
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
+    assert path.stat().st_size > 0
