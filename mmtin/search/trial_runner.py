@@ -29,14 +29,19 @@ class TrialRunner:
     Args:
         search_cfg (ConfigDict): From
             :func:`mmtin.search.load_search_config`.
-        train_tool (module): An object with ``parse_args``, ``merge_args``
-            and ``build_runner`` (``tools/train.py`` loaded as a module).
-        work_dir (str): The study's work dir.
+        train_tool (module, optional): An object with ``parse_args``,
+            ``merge_args`` and ``build_runner`` (``tools/train.py`` loaded as
+            a module); only needed to run trials, not to resolve configs.
+            Default: None.
+        work_dir (str): The study's work dir. Default: 'work_dirs/search'.
     """
 
-    def __init__(self, search_cfg, train_tool, work_dir: str) -> None:
+    def __init__(self,
+                 search_cfg,
+                 train_tool=None,
+                 work_dir: str = 'work_dirs/search') -> None:
         for name in ('parse_args', 'merge_args', 'build_runner'):
-            if not hasattr(train_tool, name):
+            if train_tool is not None and not hasattr(train_tool, name):
                 raise TypeError(
                     f'TrialRunner: train_tool has no {name}() (pass '
                     'tools/train.py loaded as a module)')
@@ -79,6 +84,8 @@ class TrialRunner:
             optuna.TrialPruned: The pruner stopped the run.
             Exception: Anything the resolution or the training raised.
         """
+        if self.train_tool is None:
+            raise TypeError('TrialRunner: running a trial needs train_tool')
         params = self.space.sample(trial)
         trial_dir = self.trial_dir(trial.number)
         os.makedirs(trial_dir, exist_ok=True)

@@ -63,13 +63,10 @@ def test_demo_space_resolves_to_buildable_configs(model):
         type='categorical', choices=Config.fromfile(path)._models.to_dict())
     cfg['search_space'] = SearchSpace(space)
 
-    class _NoTrain:
-        parse_args = merge_args = build_runner = None
-
     params = dict(model=model, lr=2e-3, num_segments=4)
     if model == 'TDN':
         params['clip_len'] = 5
-    resolved = TrialRunner(cfg, _NoTrain, '/unused').resolve(params)
+    resolved = TrialRunner(cfg).resolve(params)
     assert resolved.optim_wrapper.optimizer.lr == 2e-3
     assert resolved.train_cfg.max_epochs == 4
     assert resolved.param_scheduler[1]['T_max'] == 4
