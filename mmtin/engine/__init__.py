@@ -4,10 +4,12 @@ from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, SwitchToDeployHook,
                     add_deploy_hook)
+from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
+                    ConfigCheckHook, EpochSeedHook, OptunaPruningHook)
 
 __all__ = [
-    'DeviceAwareDDP', 'exit_now', 'setup_distributed',
-    'teardown_distributed', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
-    'ConfigCheckHook', 'EpochSeedHook', 'SwitchToDeployHook',
-    'add_deploy_hook'
+    'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
+    'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
+    'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
+    'OptunaPruningHook'
 ]

@@ -4,8 +4,10 @@ from .broken_video_report_hook import BrokenVideoReportHook
 from .config_check_hook import ConfigCheckHook
 from .epoch_seed_hook import EpochSeedHook
 from .switch_to_deploy_hook import SwitchToDeployHook, add_deploy_hook
+from .optuna_pruning_hook import OptunaPruningHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
-    'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook'
+    'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
+    'OptunaPruningHook'
 ]
