@@ -7,7 +7,7 @@ and search configs over it.
 """
 from pathlib import Path
 
-from mmtin.datasets.demo_dataset import generate_demo_dataset
+from mmtin.datasets.synthetic.temporal_order import generate_demo_dataset
 
 BASE = '''
 default_scope = 'mmaction'
