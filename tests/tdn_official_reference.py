@@ -162,8 +162,8 @@ class RefTDNNet(nn.Module):
     def __init__(self, blocks, n_segment, block=RefBottleneck):
         super().__init__()
         e = block.expansion
-        self.alpha, self.beta = (0.5, 0.5) if n_segment == 8 else (0.75,
-                                                                  0.25)
+        self.alpha, self.beta = ((0.5, 0.5) if n_segment == 8 else
+                                 (0.75, 0.25))
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3)
         self.bn1 = nn.BatchNorm2d(64)
         self.relu = nn.ReLU()

@@ -76,7 +76,7 @@ def test_r18_equals_reference():
 
 @pytest.mark.parametrize('depth,num_segments,size', [
     (50, 8, 64),  # fusion weights (0.5, 0.5)
-    (18, 2, 32),  # BasicBlock, (0.75, 0.25), layer4 at 1x1
+    (18, 2, 64),  # BasicBlock, fusion weights (0.75, 0.25)
 ])
 def test_deployed_equals_plain_and_official(depth, num_segments, size):
     """``switch_to_deploy`` (folded BNs, fused S-TDM kernels, separable max
