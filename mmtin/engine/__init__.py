@@ -1,9 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .device_aware_ddp import DeviceAwareDDP
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
-                    ConfigCheckHook, EpochSeedHook)
+                    ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook)
 
 __all__ = [
     'DeviceAwareDDP', 'AtomicCheckpointHook', 'BrokenVideoReportHook',
-    'ConfigCheckHook', 'EpochSeedHook'
+    'ConfigCheckHook', 'EpochSeedHook', 'GumbelTemperatureHook'
 ]

@@ -1,4 +1,6 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .adamml_policy import AdaMMLPolicy
+from .learnable_late_fusion import LearnableLateFusion
 from .temporal_interlace import (InterlacedConv, OffsetNet, TemporalInterlace,
                                  WeightNet)
 from .long_term_tdm import LongTermTDM
@@ -10,6 +12,7 @@ from .movinet_conv import MoViNetConv
 from .movinet_se import MoViNetSE
 
 __all__ = [
+    'AdaMMLPolicy', 'LearnableLateFusion',
     'InterlacedConv', 'OffsetNet', 'TemporalInterlace', 'WeightNet',
     'LongTermTDM', 'ShortTermTDM', 'TemporalDepthwiseConv',
     'Bottleneck3dRS', 'SelfGating3d', 'SqueezeExcite3d', 'MoViNetBlock',

@@ -1,4 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .adamml_recognizer import AdaMMLRecognizer
 from .movinet_stream_recognizer import MoViNetStreamRecognizer
 
-__all__ = ['MoViNetStreamRecognizer']
+__all__ = ['AdaMMLRecognizer', 'MoViNetStreamRecognizer']
