@@ -11,7 +11,6 @@ the loss of a batch with wrong predictions, as published.
 """
 from typing import Dict, Sequence
 
-import torch
 from torch import Tensor
 
 

@@ -7,9 +7,10 @@ from mmtin.evaluation import AdaMMLMetric
 
 
 def _sample(score, label, usage, gflops, missing=False):
-    return dict(pred_score=torch.tensor(score), gt_label=torch.tensor([label]),
-                modality_usage=torch.tensor(usage), gflops=torch.tensor(gflops),
-                audio_missing=missing)
+    return dict(
+        pred_score=torch.tensor(score), gt_label=torch.tensor([label]),
+        modality_usage=torch.tensor(usage), gflops=torch.tensor(gflops),
+        audio_missing=missing)
 
 
 def test_metrics_by_hand():

@@ -196,8 +196,9 @@ def markdown(summary, claims, args):
         f'(<= 1: {claims["within_1_point"]}), compute saving '
         f'{100 * claims["compute_saving"]:.0f} % (>= 35 %: '
         f'{claims["saves_35_percent"]}), share of audio use on '
-        f'sound-decided classes {100 * claims["audio_share_on_sound_classes"]:.0f}'
-        f' % (> 50 %: {claims["audio_mostly_on_sound_classes"]}). '
+        'sound-decided classes '
+        f'{100 * claims["audio_share_on_sound_classes"]:.0f} % (> 50 %: '
+        f'{claims["audio_mostly_on_sound_classes"]}). '
         f'Holds: {claims["holds"]}.'
     ]
     return '\n'.join(lines)
