@@ -40,7 +40,7 @@ test_pipeline = _pipeline(True)
 
 def _loader(split, pipeline, test_mode):
     return dict(
-        batch_size=16,
+        batch_size=8,
         num_workers=1,
         persistent_workers=True,
         sampler=dict(type='DefaultSampler', shuffle=not test_mode),
@@ -67,8 +67,8 @@ def _resnet(in_channels):
         type='mmpretrain.ResNet',
         depth=18,
         in_channels=in_channels,
-        stem_channels=32,
-        base_channels=32,
+        stem_channels=16,
+        base_channels=16,
         norm_eval=False)
 
 
@@ -87,8 +87,8 @@ _mnv2 = dict(type='mmpretrain.MobileNetV2', widen_factor=0.25)
 _policy_mnv2 = dict(
     type='mmpretrain.MobileNetV2', widen_factor=0.25, out_indices=(6, ))
 subnets = dict(
-    rgb=dict(backbone=_resnet(3), cls_head=_head(256)),
-    motion=dict(backbone=_resnet(3), cls_head=_head(256)),
+    rgb=dict(backbone=_resnet(3), cls_head=_head(128)),
+    motion=dict(backbone=_resnet(3), cls_head=_head(128)),
     audio=dict(backbone=_mnv2, cls_head=_head(1280), repeat_channels=3))
 policy = dict(
     type='AdaMMLPolicy',
@@ -105,7 +105,11 @@ model = dict(
     modalities=modalities,
     subnets=subnets,
     policy=policy,  # None in the warm-up stage and the baselines
-    cost_weights=[0.5, 0.05, 0.8],
+    # published: [0.5, 0.05, 0.8] for ResNet-50 RGB / MobileNetV2 audio /
+    # ResNet-50 flow; the audio weight follows the audio network's cost
+    # relative to RGB, which is ~0.4 here (FLOPs per segment) instead of
+    # ~0.1 there, so it is scaled to 0.2
+    cost_weights=[0.5, 0.2, 0.8],
     gamma=10.0)
 
 max_epochs = 4

@@ -6,7 +6,7 @@ Usage::
     flock /tmp/mmtin-heavy.lock python tools/analysis/adamml_evidence.py \
         [--work-dir work_dirs/adamml_evidence] [--data-root
         data/audio_visual] [--seeds 0 1 2] [--num-per-class 50]
-        [--epochs 3 3 2]
+        [--epochs 4 4 2]
 
 For every seed, through MMEngine's ``Runner.from_cfg`` (what
 ``tools/train.py`` runs) and the configs in ``configs/adamml/``:
@@ -60,7 +60,7 @@ def parse_args(argv=None):
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--num-per-class', type=int, default=50)
     parser.add_argument(
-        '--epochs', nargs=3, type=int, default=[3, 3, 2],
+        '--epochs', nargs=3, type=int, default=[4, 4, 2],
         metavar=('WARMUP', 'JOINT', 'FINETUNE'))
     parser.add_argument('--data-seed', type=int, default=0)
     return parser.parse_args(argv)
