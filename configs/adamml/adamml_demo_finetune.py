@@ -4,8 +4,8 @@
 _base_ = ['./_base_adamml_demo.py']
 
 model = dict(freeze=('policy', ))
-load_from = 'work_dirs/adamml_demo_joint/epoch_4.pth'
-max_epochs = 2
+load_from = 'work_dirs/adamml_demo_joint/epoch_6.pth'
+max_epochs = 1
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,

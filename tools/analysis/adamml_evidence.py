@@ -6,7 +6,7 @@ Usage::
     flock /tmp/mmtin-heavy.lock python tools/analysis/adamml_evidence.py \
         [--work-dir work_dirs/adamml_evidence] [--data-root
         data/audio_visual] [--seeds 0 1 2] [--num-per-class 50]
-        [--epochs 4 4 2]
+        [--epochs 3 6 1]
 
 For every seed, through MMEngine's ``Runner.from_cfg`` (what
 ``tools/train.py`` runs) and the configs in ``configs/adamml/``:
@@ -60,13 +60,15 @@ def parse_args(argv=None):
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument('--num-per-class', type=int, default=50)
     parser.add_argument(
-        '--epochs', nargs=3, type=int, default=[4, 4, 2],
+        '--epochs', nargs=3, type=int, default=[3, 6, 1],
         metavar=('WARMUP', 'JOINT', 'FINETUNE'))
     parser.add_argument('--data-seed', type=int, default=0)
     return parser.parse_args(argv)
 
 
 def _set_epochs(cfg, epochs):
+    """Train ``epochs``; schedules scale with the config's own length."""
+    cfg_epochs = cfg.train_cfg.max_epochs
     cfg.train_cfg.max_epochs = epochs
     cfg.train_cfg.val_interval = epochs + 1  # test only at the end
     for sched in cfg.param_scheduler:
@@ -74,8 +76,10 @@ def _set_epochs(cfg, epochs):
         if 'T_max' in sched:
             sched.T_max = epochs
         if 'milestones' in sched:
-            sched.milestones = [max(1, epochs // 2),
-                                max(1, 3 * epochs // 4)]
+            sched.milestones = [
+                max(1, round(m * epochs / cfg_epochs))
+                for m in sched.milestones
+            ]
 
 
 def _build_cfg(name, data_root, work_dir, seed, epochs, load_from=None):
