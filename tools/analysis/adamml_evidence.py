@@ -213,13 +213,13 @@ def plot(summary, per_seed, path):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for model, marker in zip(MODELS, 'o^s'):
+    for model, marker, colour in zip(MODELS, 'o^s', ('C0', 'C1', 'C2')):
         xs = [r[model]['adamml/gflops'] for r in per_seed.values()]
         ys = [100 * r[model]['adamml/top1'] for r in per_seed.values()]
-        ax1.scatter(xs, ys, marker=marker, alpha=0.5)
+        ax1.scatter(xs, ys, marker=marker, color=colour, alpha=0.4)
         ax1.scatter([summary[model]['gflops'][0]],
                     [100 * summary[model]['top1'][0]], marker=marker,
-                    s=120, label=LABELS[model])
+                    color=colour, s=120, label=LABELS[model])
     ax1.set_xlabel('GFLOPs / video')
     ax1.set_ylabel('top-1 (%)')
     ax1.set_title('accuracy vs compute (3 seeds, big = mean)')
