@@ -12,6 +12,6 @@ with _quiet_mmcv_lite():  # mmcv-lite's MultiScaleDeformableAttention warning
     from .compat import apply_all as _apply_compat
     _apply_compat()
     from .version import __version__  # noqa: E402
-    from . import datasets, engine, models, ops  # noqa: E402,F401
+    from . import datasets, engine, evaluation, models, ops  # noqa: E402,F401
 
 __all__ = ['__version__']

@@ -2,12 +2,12 @@
 from .device_aware_ddp import DeviceAwareDDP
 from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
-                    ConfigCheckHook, EpochSeedHook, OptunaPruningHook,
-                    SwitchToDeployHook, add_deploy_hook)
+                    ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
+                    OptunaPruningHook, SwitchToDeployHook, add_deploy_hook)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook'
 ]

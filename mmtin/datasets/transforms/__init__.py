@@ -1,4 +1,11 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .audio_log_mel import AudioLogMel
+from .decode_audio_visual import DecodeAudioVisual
+from .format_audio_visual_inputs import FormatAudioVisualInputs
+from .sample_multi_modal_segments import SampleMultiModalSegments
 from .tdn_sample_frames import TDNSampleFrames
 
-__all__ = ['TDNSampleFrames']
+__all__ = [
+    'AudioLogMel', 'DecodeAudioVisual', 'FormatAudioVisualInputs',
+    'SampleMultiModalSegments', 'TDNSampleFrames'
+]

@@ -5,9 +5,10 @@ from .config_check_hook import ConfigCheckHook
 from .epoch_seed_hook import EpochSeedHook
 from .switch_to_deploy_hook import SwitchToDeployHook, add_deploy_hook
 from .optuna_pruning_hook import OptunaPruningHook
+from .gumbel_temperature_hook import GumbelTemperatureHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook'
 ]

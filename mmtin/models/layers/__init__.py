@@ -16,6 +16,8 @@ from .movinet_se import MoViNetSE
 from .lsts_align import LSTSAlign
 from .lsts_low2high import LSTSLow2High
 from .lsts_quality_fusion import LSTSQualityFusion
+from .adamml_policy import AdaMMLPolicy
+from .learnable_late_fusion import LearnableLateFusion
 
 __all__ = [
     'InterlacedConv', 'OffsetNet', 'TemporalInterlace', 'WeightNet',
@@ -24,5 +26,5 @@ __all__ = [
     'TDNBottleneck', 'CheckpointBasicBlock', 'TDNBasicBlock',
     'make_tdn_res_layer', 'Bottleneck3dRS', 'SelfGating3d', 'SqueezeExcite3d',
     'MoViNetBlock', 'MoViNetConv', 'MoViNetSE', 'LSTSAlign', 'LSTSLow2High',
-    'LSTSQualityFusion'
+    'LSTSQualityFusion', 'AdaMMLPolicy', 'LearnableLateFusion'
 ]

@@ -1,5 +1,8 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .lsts_propagation_recognizer import LSTSPropagationRecognizer
 from .movinet_stream_recognizer import MoViNetStreamRecognizer
+from .adamml_recognizer import AdaMMLRecognizer
 
-__all__ = ['LSTSPropagationRecognizer', 'MoViNetStreamRecognizer']
+__all__ = [
+    'LSTSPropagationRecognizer', 'MoViNetStreamRecognizer', 'AdaMMLRecognizer'
+]

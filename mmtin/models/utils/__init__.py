@@ -1,8 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .deploy import is_deployed, pop_deploy_flag, switch_to_deploy
 from .validators import check_int, check_num_segments, check_shift_div
+from .module_flops import module_flops
 
 __all__ = [
     'is_deployed', 'pop_deploy_flag', 'switch_to_deploy', 'check_int',
-    'check_num_segments', 'check_shift_div'
+    'check_num_segments', 'check_shift_div', 'module_flops'
 ]

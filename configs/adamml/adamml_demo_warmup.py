@@ -1,0 +1,13 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+# Stage 1 of 3: warm up the main network, every modality in every segment,
+# with an extra cross-entropy per modality so that each sub-network learns
+# on its own modality (the paper pre-trains one sub-network per modality).
+_base_ = ['./_base_adamml_demo.py']
+
+model = dict(policy=None, modality_loss_weight=1.0)
+max_epochs = 3
+train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+param_scheduler = [
+    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,
+         by_epoch=True, begin=0, end=max_epochs)
+]

@@ -1,0 +1,328 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""AdaMML: adaptive multi-modal recognition with real skipping.
+
+Panda et al., "AdaMML: Adaptive Multi-Modal Learning for Efficient Video
+Recognition", ICCV 2021 (https://arxiv.org/abs/2105.05165).
+"""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmengine.model import BaseModel
+from torch import Tensor, nn
+
+from mmtin.ops.temporal_difference import pooled_differences
+from mmtin.models.utils.module_flops import module_flops
+from mmtin.ops import adamml_efficiency_loss, hard_gumbel_softmax
+
+MODALITIES = ('rgb', 'audio', 'motion')
+
+
+class ModalitySubNetwork(nn.Module):
+    """Backbone + per-segment head of one modality.
+
+    Args:
+        backbone (dict): Backbone config.
+        cls_head (dict): Head config (e.g. ``TSNHead``), called with
+            ``num_segs=1`` so that it returns one score per segment.
+        repeat_channels (int, optional): Repeat the input channels (a
+            1-channel spectrogram into a 3-channel backbone).
+            Default: None.
+    """
+
+    def __init__(self, backbone: dict, cls_head: dict,
+                 repeat_channels: Optional[int] = None) -> None:
+        super().__init__()
+        self.backbone = MODELS.build(backbone)
+        self.cls_head = MODELS.build(cls_head)
+        self.repeat_channels = repeat_channels
+
+    def forward(self, x: Tensor) -> Tensor:
+        """``(n, C, H, W)`` segments -> ``(n, num_classes)`` logits."""
+        if self.repeat_channels:
+            x = x.repeat(1, self.repeat_channels, 1, 1)
+        feat = self.backbone(x)
+        if isinstance(feat, (tuple, list)):
+            feat = feat[-1]
+        return self.cls_head(feat, num_segs=1)
+
+
+@MODELS.register_module()
+class AdaMMLRecognizer(BaseModel):
+    """AdaMML recognizer: per-segment choice of RGB, audio and motion.
+
+    For every segment s the policy decides ``u[s, m]`` in {0, 1} per
+    modality m; segment logits of the kept modalities are fused with
+    :class:`LearnableLateFusion` (``sum_m a_m * u[s, m] * z[s, m]``) and
+    averaged over segments. Training samples hard Gumbel-Softmax decisions
+    (straight-through) and runs every sub-network, masking the outputs;
+    evaluation takes the argmax decisions and, with ``real_skip``, runs a
+    sub-network only on the segments that keep it (gather, run, scatter),
+    so skipped compute is really saved. ``policy=None`` keeps every
+    modality in every segment (warm-up and the all-modalities baseline).
+
+    Inputs (after the data preprocessor), per modality: ``rgb`` ``(N, S,
+    3, H, W)``; ``motion`` ``(N, S, K, 3, H, W)``, turned into RGB
+    differences with TDN's ``pooled_differences`` (``(K - 1) * 3``
+    channels at half resolution); ``audio`` ``(N, S, 1, F, T)``.
+
+    Args:
+        modalities (Sequence[str]): Subset of ``('rgb', 'audio',
+            'motion')``; the order of decisions and cost weights.
+        subnets (dict[str, dict]): Per modality, kwargs of
+            :class:`ModalitySubNetwork` (``backbone``, ``cls_head``,
+            ``repeat_channels``).
+        policy (dict, optional): ``AdaMMLPolicy`` config (its
+            ``modalities`` are filled in). Default: None.
+        fusion (dict): Fusion config. Default:
+            dict(type='LearnableLateFusion').
+        cost_weights (Sequence[float], optional): ``w_m`` of the
+            efficiency loss. Default: the published ones for the chosen
+            modalities ([0.5, 0.05, 0.8] for rgb, audio, motion).
+        gamma (float): Weight of the wrong-prediction term. Default: 10.
+        modality_loss_weight (float): Weight of an extra cross-entropy per
+            modality (on its own segment-averaged logits); the warm-up
+            stage uses it. Default: 0.
+        freeze (Sequence[str]): Attribute paths of sub-modules to freeze
+            (no gradients, eval mode), e.g. ``('policy', )`` for the
+            fine-tuning stage; a frozen policy decides by argmax.
+            Default: ().
+        real_skip (bool): Skip computation at evaluation. Default: True.
+        data_preprocessor (dict, optional): Default: a
+            ``MultiModalDataPreprocessor`` (ImageNet mean/std for rgb and
+            motion, none for audio).
+        init_cfg (dict, optional): Initialisation config. Default: None.
+    """
+
+    def __init__(self,
+                 modalities: Sequence[str],
+                 subnets: Dict[str, dict],
+                 policy: Optional[dict] = None,
+                 fusion: dict = dict(type='LearnableLateFusion'),
+                 cost_weights: Optional[Sequence[float]] = None,
+                 gamma: float = 10.0,
+                 modality_loss_weight: float = 0.0,
+                 freeze: Sequence[str] = (),
+                 real_skip: bool = True,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg=None) -> None:
+        modalities = tuple(modalities)
+        bad = [m for m in modalities if m not in MODALITIES]
+        if not modalities or bad or len(set(modalities)) != len(modalities):
+            raise ValueError(
+                f'AdaMMLRecognizer: modalities={list(modalities)} is invalid '
+                f'(unknown: {bad}); expected distinct entries of '
+                f'{list(MODALITIES)}')
+        if set(subnets) != set(modalities):
+            raise ValueError(
+                f'AdaMMLRecognizer: subnets has keys {sorted(subnets)}, but '
+                f'modalities={list(modalities)}; give one per modality')
+        published = dict(rgb=0.5, audio=0.05, motion=0.8)
+        cost_weights = list(cost_weights if cost_weights is not None else
+                            [published[m] for m in modalities])
+        if len(cost_weights) != len(modalities):
+            raise ValueError(
+                f'AdaMMLRecognizer: cost_weights has {len(cost_weights)} '
+                f'entries for {len(modalities)} modalities')
+        if data_preprocessor is None:
+            norm = dict(type='ActionDataPreprocessor',
+                        mean=[123.675, 116.28, 103.53],
+                        std=[58.395, 57.12, 57.375], format_shape='NCHW')
+            data_preprocessor = dict(
+                type='MultiModalDataPreprocessor',
+                preprocessors=dict(
+                    rgb=norm, motion=norm,
+                    audio=dict(type='ActionDataPreprocessor',
+                               format_shape='NCHW')))
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.modalities = modalities
+        self.subnets = nn.ModuleDict(
+            {m: ModalitySubNetwork(**subnets[m])
+             for m in modalities})
+        self.policy = None
+        if policy is not None:
+            policy = dict(policy)
+            policy.setdefault('modalities', modalities)
+            if tuple(policy['modalities']) != modalities:
+                raise ValueError(
+                    f'AdaMMLRecognizer: policy.modalities='
+                    f'{list(policy["modalities"])} differs from '
+                    f'modalities={list(modalities)}')
+            self.policy = MODELS.build(policy)
+        fusion = dict(fusion)
+        fusion.setdefault('num_modalities', len(modalities))
+        self.fusion = MODELS.build(fusion)
+        self.cost_weights = cost_weights
+        self.gamma = gamma
+        self.modality_loss_weight = modality_loss_weight
+        self.real_skip = real_skip
+        self.freeze = tuple(freeze)
+        for name in self.freeze:
+            module = self._frozen_module(name)
+            for p in module.parameters():
+                p.requires_grad_(False)
+        self._flops_cache: Dict = {}
+
+    def _frozen_module(self, name: str) -> nn.Module:
+        module = self
+        for part in name.split('.'):
+            module = getattr(module, part, None)
+            if not isinstance(module, nn.Module):
+                raise ValueError(
+                    f'AdaMMLRecognizer: freeze entry {name!r} does not name '
+                    'a sub-module (e.g. "policy" or "subnets.rgb")')
+        return module
+
+    def train(self, mode: bool = True) -> 'AdaMMLRecognizer':
+        """Set the mode; frozen sub-modules stay in eval mode."""
+        super().train(mode)
+        for name in self.freeze:
+            self._frozen_module(name).eval()
+        return self
+
+    # ---------------------------------------------------------------- inputs
+    def segment_inputs(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """``(N * S, C, H, W)`` per modality (motion as RGB differences)."""
+        out = {}
+        for m in self.modalities:
+            if m not in inputs:
+                raise KeyError(
+                    f'AdaMMLRecognizer: inputs have no "{m}" (got '
+                    f'{sorted(inputs)}); collect it with '
+                    'PackActionInputs(collect_keys=...)')
+            x = inputs[m]
+            if m == 'motion':
+                if x.dim() != 6:
+                    raise ValueError(
+                        'AdaMMLRecognizer: motion input must be (N, S, K, 3,'
+                        f' H, W), got {tuple(x.shape)}')
+                x = x.flatten(0, 1).flatten(1, 2)
+                x = pooled_differences(x, num_channels=3)
+            else:
+                if x.dim() != 5:
+                    raise ValueError(
+                        f'AdaMMLRecognizer: {m} input must be (N, S, C, H, '
+                        f'W), got {tuple(x.shape)}')
+                x = x.flatten(0, 1)
+            out[m] = x
+        return out
+
+    # -------------------------------------------------------------- decisions
+    def decide(self, x: Dict[str, Tensor], num: int, seg: int) -> Tensor:
+        """``(N, S, M)`` keep decisions (straight-through while learning)."""
+        first = x[self.modalities[0]]
+        if self.policy is None:
+            return first.new_ones(num, seg, len(self.modalities))
+        logits = self.policy(x, seg)
+        if self.training and 'policy' not in self.freeze:
+            return hard_gumbel_softmax(logits, self.policy.tau)[..., 1]
+        return (logits[..., 1] > logits[..., 0]).to(first.dtype)
+
+    def _run(self, m: str, x: Tensor, keep: Tensor) -> Tensor:
+        """Segment logits of modality m; zeros where ``keep`` is 0."""
+        subnet = self.subnets[m]
+        if self.training or not self.real_skip:
+            return subnet(x) * keep[:, None]
+        idx = keep.nonzero().flatten()
+        num_classes = subnet.cls_head.num_classes
+        out = x.new_zeros(x.shape[0], num_classes)
+        if idx.numel():
+            out = out.index_copy(0, idx, subnet(x.index_select(0, idx)))
+        return out
+
+    def _forward(self, inputs: Dict[str, Tensor]):
+        first = inputs[self.modalities[0]] if self.modalities[0] in inputs \
+            else None
+        if first is None:
+            self.segment_inputs(inputs)  # raises the error naming the key
+        num, seg = first.shape[:2]
+        x = self.segment_inputs(inputs)
+        u = self.decide(x, num, seg)
+        seg_logits = [
+            self._run(m, x[m], u[..., i].flatten()).view(num, seg, -1)
+            for i, m in enumerate(self.modalities)
+        ]
+        fused = self.fusion(torch.stack(seg_logits, 2))  # (N, S, K)
+        return fused.mean(1), u, seg_logits
+
+    # ------------------------------------------------------------ mmengine
+    def forward(self,
+                inputs: Dict[str, Tensor],
+                data_samples: Optional[List] = None,
+                mode: str = 'tensor'):
+        """``'tensor'``: dict(logits, decisions); ``'loss'``; ``'predict'``.
+        """
+        if mode == 'tensor':
+            logits, u, _ = self._forward(inputs)
+            return dict(logits=logits, decisions=u)
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        raise RuntimeError(f'AdaMMLRecognizer: invalid mode "{mode}"')
+
+    def loss(self, inputs: Dict[str, Tensor], data_samples: List) -> dict:
+        """Cross-entropy (+ per-modality CE) (+ efficiency loss)."""
+        logits, u, seg_logits = self._forward(inputs)
+        labels = torch.cat([d.gt_label.view(-1) for d in data_samples])
+        losses = dict(loss_cls=F.cross_entropy(logits, labels))
+        if self.modality_loss_weight:
+            for m, z in zip(self.modalities, seg_logits):
+                losses[f'loss_{m}'] = self.modality_loss_weight * \
+                    F.cross_entropy(z.mean(1), labels)
+        if self.policy is not None and 'policy' not in self.freeze:
+            losses.update(
+                adamml_efficiency_loss(u, logits, labels, self.cost_weights,
+                                       self.gamma))
+        for i, m in enumerate(self.modalities):
+            losses[f'usage_{m}'] = u[..., i].detach().mean()
+        return losses
+
+    def segment_flops(self, x: Dict[str, Tensor], seg: int) -> dict:
+        """FLOPs of one segment per sub-network and of the policy per
+        video, from ``mmengine.analysis`` (computed once per shape)."""
+        key = tuple((m, tuple(x[m].shape[1:])) for m in self.modalities)
+        if key not in self._flops_cache:
+            flops = {
+                m: module_flops(self.subnets[m], (x[m][:1], ))
+                for m in self.modalities
+            }
+            flops['policy'] = 0
+            if self.policy is not None:
+                flops['policy'] = module_flops(
+                    _PolicyCall(self.policy, self.modalities, seg),
+                    tuple(x[m][:seg] for m in self.modalities))
+            self._flops_cache[key] = flops
+        return self._flops_cache[key]
+
+    def predict(self, inputs: Dict[str, Tensor], data_samples: List) -> List:
+        """Scores plus ``modality_usage`` (fraction of segments per
+        modality) and ``gflops`` (policy + sub-networks actually run)."""
+        logits, u, _ = self._forward(inputs)
+        seg = u.shape[1]
+        flops = self.segment_flops(self.segment_inputs(inputs), seg)
+        per_mod = u.new_tensor([flops[m] for m in self.modalities])
+        gflops = (flops['policy'] + (u.sum(1) * per_mod).sum(1)) / 1e9
+        scores = logits.softmax(1)
+        for i, sample in enumerate(data_samples):
+            sample.set_pred_score(scores[i])
+            sample.set_field(u[i].mean(0), 'modality_usage')
+            sample.set_field(gflops[i], 'gflops')
+        return data_samples
+
+
+class _PolicyCall(nn.Module):
+    """``policy(dict(zip(modalities, tensors)), seg)`` for the analyzer."""
+
+    def __init__(self, policy: nn.Module, modalities, seg: int) -> None:
+        super().__init__()
+        self.policy = policy
+        self.modalities = modalities
+        self.seg = seg
+
+    def forward(self, *tensors):
+        return self.policy(dict(zip(self.modalities, tensors)), self.seg)
