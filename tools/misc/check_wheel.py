@@ -39,9 +39,17 @@ import sys
 import textwrap
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-COPY_IGNORE = shutil.ignore_patterns('.git', '__pycache__', '*.pyc', 'build',
-                                     'dist', '*.egg-info', 'work_dirs',
-                                     'data', '.pytest_cache')
+ROOT_ONLY = {'.git', 'build', 'dist', 'work_dirs', 'data', '.pytest_cache'}
+ANYWHERE = shutil.ignore_patterns('__pycache__', '*.pyc', '*.egg-info')
+
+
+def copy_ignore(folder, names):
+    """What not to copy: outputs at the top of the checkout (``data/``,
+    ``work_dirs/``, ...; ``tools/data`` is kept) and caches anywhere."""
+    ignored = set(ANYWHERE(folder, names))
+    if osp.samefile(folder, REPO_ROOT):
+        ignored |= ROOT_ONLY & set(names)
+    return ignored
 
 
 def parse_args():
@@ -93,7 +101,10 @@ class Checker:
 
 def build_wheel(c, dist):
     src = osp.join(c.workdir, 'src')
-    shutil.copytree(REPO_ROOT, src, symlinks=True, ignore=COPY_IGNORE)
+    for stale in (src, dist):
+        if osp.isdir(stale):
+            shutil.rmtree(stale)
+    shutil.copytree(REPO_ROOT, src, symlinks=True, ignore=copy_ignore)
     c.step('build the wheel (pip wheel --no-deps)', [
         sys.executable, '-m', 'pip', 'wheel', '--no-deps', '-w', dist, src
     ])
