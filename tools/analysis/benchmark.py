@@ -272,10 +272,11 @@ def main(argv=None):
     times = run_phases(entries, phases, args.repeats, args.warmup, device,
                        args.clock, args.chunk) if phases else {}
     rows = summarise(entries, times, args.ref)
+    timing = (f'{args.clock} clock, median of {args.repeats} interleaved '
+              f'rounds (warmup {args.warmup})' if phases else 'not timed')
     header = (f'device: {args.device} ({hw}); torch {torch.__version__}; '
-              f'batch {args.batch}; {args.clock} clock, median of '
-              f'{args.repeats} interleaved rounds (warmup {args.warmup})'
-              + ('; deploy form' if args.deploy else ''))
+              f'batch {args.batch}; {timing}' +
+              ('; deploy form' if args.deploy else ''))
     print(header)
     print('GFLOPs = multiply-adds of one clip (mmengine.analysis); ms = '
           'median latency of one batch; X / REF = ratio to row REF\n')

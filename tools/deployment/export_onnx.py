@@ -5,7 +5,7 @@ Usage::
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT OUT.onnx \
         [--num-segments N] [--shape N S C H W] [--dynamic-batch] \
-        [--verify] [--atol 1e-4] [--rtol 1e-3] [--deploy] [--opset 17] \
+        [--verify] [--atol 1e-6] [--rtol 1e-3] [--deploy] [--opset 17] \
         [--dynamo] [--cfg-options k=v ...]
 
 CHECKPOINT may be ``none``: the model keeps its random initialisation, so
@@ -63,7 +63,7 @@ def parse_args(argv=None):
                         help='leave the batch axis (N) free')
     parser.add_argument('--verify', action='store_true',
                         help='compare onnxruntime with PyTorch')
-    parser.add_argument('--atol', type=float, default=1e-4)
+    parser.add_argument('--atol', type=float, default=1e-6)
     parser.add_argument('--rtol', type=float, default=1e-3)
     parser.add_argument(
         '--deploy', action='store_true',
