@@ -9,12 +9,13 @@ the checkout, or ``MMTIN_SHARED_DIR``) are only an extra: when present,
 :func:`sample_videos` adds them to the files decoded by the media tests.
 """
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-import media
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(
@@ -34,8 +35,19 @@ torch.set_num_threads(min(2, torch.get_num_threads()))
 def media_root(tmp_path_factory) -> Path:
     """Generated media in the shared folder's layout: ``data/videos/``
     (``demo.mp4``, ``test.mp4``, ``test.avi``, ``test.webm``,
-    ``audio.mp4``) and ``data/label_map_k400.txt``."""
-    return media.write_media_set(tmp_path_factory.mktemp('media'))
+    ``audio.mp4``) and ``data/label_map_k400.txt``.
+
+    Written in a fresh interpreter: once decord is imported (any MMAction2
+    video pipeline does), its bundled FFmpeg libraries shadow PyAV's and
+    libvpx's VP9 encoder fails to open (``avcodec_open2 ... returned 22``).
+    """
+    root = tmp_path_factory.mktemp('media')
+    subprocess.run(
+        [sys.executable, '-c',
+         'import sys, media; media.write_media_set(sys.argv[1])',
+         str(root)],
+        cwd=str(Path(__file__).parent), check=True)
+    return root
 
 
 @pytest.fixture(scope='session')

@@ -14,16 +14,9 @@ from mmtin.deployment import (StreamStepScores, example_inputs,
                               export_input_shape, export_module, export_onnx,
                               load_recognizer, ort_session)
 from mmtin.deployment.onnx_export import run_torch
-from mmtin.models.layers import LongTermTDM
+from mmtin.models.utils import switch_to_deploy
 
 ATOL = 1e-5
-# main's TDN eval path writes through views in place (BN-folded weights,
-# ``mixed.view(...).add_``), which the TorchScript exporter drops; the
-# plain forward of issue #11 (branch arch) exports exactly. Remove this
-# mark when that merges: the condition is then False anyway.
-_TDN_EVAL_FAST_PATH = pytest.mark.xfail(
-    hasattr(LongTermTDM, '_attention_logits_eval'), strict=True,
-    reason='TDN eval fast path: in-place view writes are not traced')
 
 
 def _predict(model, inputs):
@@ -59,8 +52,7 @@ def _export(tmp_path, family, dynamic_batch=False):
 
 @pytest.mark.parametrize(
     'family',
-    ['tin', pytest.param('tdn', marks=_TDN_EVAL_FAST_PATH), 'movinet',
-     'resnet3d_rs'])
+    ['tin', 'tdn', 'movinet', 'resnet3d_rs'])
 def test_clip_models_match_predict(tmp_path, family):
     model, shape, data = _export(tmp_path, family,
                                  dynamic_batch=family == 'tin')
@@ -79,6 +71,22 @@ def test_clip_models_match_predict(tmp_path, family):
                                            model.cls_head.num_classes)
         np.testing.assert_allclose(got, want, atol=ATOL, rtol=0)
         np.testing.assert_allclose(got.sum(1), 1, atol=1e-5)  # softmax
+
+
+def test_deployed_tdn_exports_the_plain_scores(tmp_path):
+    """TDN's deploy form (folded BN, fused kernels; in-place work only
+    without autograd) traces to a graph that gives the plain model's
+    scores."""
+    model, cfg = load_recognizer(write_config(tmp_path, 'tdn'), 'none')
+    _randomize_bn(model)
+    shape = export_input_shape(model, cfg)
+    x = torch.randn(shape)
+    want = _predict(model, x)  # the plain forward
+    switch_to_deploy(model)
+    module = export_module(model, shape)
+    data = export_onnx(module, example_inputs(module, shape))
+    got = ort_session(data).run(None, {'inputs': x.numpy()})[0]
+    np.testing.assert_allclose(got, want, atol=ATOL, rtol=0)
 
 
 def test_static_batch_is_fixed(tmp_path):

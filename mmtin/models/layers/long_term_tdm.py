@@ -245,11 +245,19 @@ class LongTermTDM(nn.Module):
             mixed = F.conv2d(diffs, p['w4'], p['b4'], padding=1)  # D + S4
         small2 = F.conv2d(self._pool(diffs), p['w2s'], p['b2s'], padding=1)
         (n, c, h, w), (hs, ws) = mixed.shape, small2.shape[2:]
+        # in place only without autograd: exporters (traced with autograd
+        # on) drop writes through views
+        in_place = not torch.is_grad_enabled()
         if (h, w) == (2 * hs, 2 * ws):  # nearest 2x: broadcast add
-            mixed.view(n, c, hs, 2, ws, 2).add_(
-                small2.view(n, c, hs, 1, ws, 1))
+            blocks = mixed.view(n, c, hs, 2, ws, 2)
+            small2 = small2.view(n, c, hs, 1, ws, 1)
+            if in_place:
+                blocks.add_(small2)
+            else:
+                mixed = (blocks + small2).view(n, c, h, w)
         else:
-            mixed.add_(F.interpolate(small2, size=(h, w), mode='nearest'))
+            up = F.interpolate(small2, size=(h, w), mode='nearest')
+            mixed = mixed.add_(up) if in_place else mixed + up
         logits = pointwise_conv(mixed, p['w3'], p['b3'])
         if torch.is_grad_enabled():
             sig_f, sig_b = torch.sigmoid(logits).chunk(2)
