@@ -12,6 +12,6 @@ _apply_compat()
 
 
 from .version import __version__  # noqa: E402
-from . import datasets, engine, models, ops  # noqa: E402,F401
+from . import datasets, engine, evaluation, models, ops  # noqa: E402,F401
 
 __all__ = ['__version__']

@@ -3,8 +3,9 @@ from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .broken_video_report_hook import BrokenVideoReportHook
 from .config_check_hook import ConfigCheckHook
 from .epoch_seed_hook import EpochSeedHook
+from .freeze_submodules_hook import FreezeSubmodulesHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
-    'EpochSeedHook'
+    'EpochSeedHook', 'FreezeSubmodulesHook'
 ]

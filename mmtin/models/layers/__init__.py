@@ -8,10 +8,11 @@ from .bottleneck3d_rs import Bottleneck3dRS, SelfGating3d, SqueezeExcite3d
 from .movinet_block import MoViNetBlock
 from .movinet_conv import MoViNetConv
 from .movinet_se import MoViNetSE
+from .adafocus_policy import AdaFocusPolicy
 
 __all__ = [
     'InterlacedConv', 'OffsetNet', 'TemporalInterlace', 'WeightNet',
     'LongTermTDM', 'ShortTermTDM', 'TemporalDepthwiseConv',
     'Bottleneck3dRS', 'SelfGating3d', 'SqueezeExcite3d', 'MoViNetBlock',
-    'MoViNetConv', 'MoViNetSE'
+    'MoViNetConv', 'MoViNetSE', 'AdaFocusPolicy'
 ]
