@@ -4,7 +4,7 @@
 # MMAction2's stock Recognizer2D with a TSN head (average over segments).
 _base_ = ['./_base_adafocus_demo.py']
 
-val_evaluator = dict(type='AccMetric')
+val_evaluator = [dict(type='AccMetric')]
 test_evaluator = val_evaluator
 model = dict(
     _delete_=True,
