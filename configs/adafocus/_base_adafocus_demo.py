@@ -5,14 +5,14 @@
 # video pipeline, 4 segments, tiny backbones trained from scratch on a CPU.
 # glancer: MMAction2 MobileNetV2 (x0.25) on the frame downsampled to 32x32
 # (`area`: the 3-px texture that decides the class is invisible there);
-# focuser: mmpretrain ResNet-18 (16 base channels) on a 32x32 patch.
+# focuser: mmpretrain ResNet-18 (16 base channels) on a 48x48 patch.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmtin'], allow_failed_imports=False)
 
 data_root = 'data/small_object'
 num_segments = 4
 frame_size = 96
-patch_size = 32
+patch_size = 48
 glance_size = 32
 num_classes = 4
 
