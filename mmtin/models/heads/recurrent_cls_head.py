@@ -66,8 +66,9 @@ class RecurrentClsHead(BaseHead):
         """
         if x.dim() != 3 or x.shape[-1] != self.in_channels:
             raise ValueError(
-                f'RecurrentClsHead expects [N, T, in_channels={self.in_channels}'
-                f'] features, got {tuple(x.shape)}; set cls_head.in_channels')
+                'RecurrentClsHead expects [N, T, in_channels='
+                f'{self.in_channels}] features, got {tuple(x.shape)}; set '
+                'cls_head.in_channels')
         h, _ = self.gru(x)
         return self.fc_cls(self.dropout(h))
 
