@@ -3,8 +3,8 @@
 # (python tools/data/generate_small_object_dataset.py data/small_object;
 # 96x96 frames, a 16x16 target = 2.8% of the frame), MMAction2's stock
 # video pipeline, 4 segments, tiny backbones trained from scratch on a CPU.
-# glancer: MMAction2 MobileNetV2 (x0.25) on the frame downsampled to 32x32
-# (`area`: the 3-px texture that decides the class is invisible there);
+# glancer: MMAction2 MobileNetV2 (x0.25) on the frame downsampled to 24x24
+# (`area`: the 4-px texture that decides the class is invisible there);
 # focuser: mmpretrain ResNet-18 (16 base channels) on a 48x48 patch.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmtin'], allow_failed_imports=False)
@@ -13,7 +13,7 @@ data_root = 'data/small_object'
 num_segments = 4
 frame_size = 96
 patch_size = 48
-glance_size = 32
+glance_size = 24
 num_classes = 4
 
 # No Flip: mirroring swaps the diagonal and anti-diagonal classes.

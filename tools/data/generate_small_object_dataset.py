@@ -34,7 +34,7 @@ def parse_args(argv=None):
     parser.add_argument('--frames', type=int, default=8)
     parser.add_argument('--size', type=int, default=96)
     parser.add_argument('--object-size', type=int, default=16)
-    parser.add_argument('--period', type=int, default=3)
+    parser.add_argument('--period', type=int, default=4)
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args(argv)
 

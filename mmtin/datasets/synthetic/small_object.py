@@ -6,18 +6,19 @@ large cluttered frame (smooth colour noise plus static coloured discs) and
 one small *target*: a square with a saturated red ring whose inside carries
 a fine grey stripe texture. The texture decides the class:
 
-* 0 ``horizontal``: dark rows ``y % period == 0``;
-* 1 ``vertical``: dark columns ``x % period == 0``;
-* 2 ``diagonal``: dark where ``(x + y) % period == 0``;
-* 3 ``antidiagonal``: dark where ``(x - y) % period == 0``.
+* 0 ``horizontal``: dark rows ``y % period < period // 2``;
+* 1 ``vertical``: dark columns ``x % period < period // 2``;
+* 2 ``diagonal``: dark where ``(x + y) % period < period // 2``;
+* 3 ``antidiagonal``: dark where ``(x - y) % period < period // 2``.
 
 The target (``object_size`` px, a few percent of the frame area) starts at
 a random place and moves along a straight line. All four textures have the
 same mean, and a ``period x period`` box filter (an ``area`` downsample by
-``period``) maps every one of them to the same flat grey: a glance at
-``size / period`` pixels finds the red ring but cannot tell the class,
-while a ``P x P`` patch at full resolution over the target can. The
-videos are lossless H.264 (``crf=0``, yuv444p), so textures survive.
+``period``, 96 -> 24 pixels by default) maps every one of them to the same
+flat grey: a glance at ``size / period`` pixels finds the red ring but
+cannot tell the class, while a ``P x P`` patch at full resolution over the
+target can. The videos are lossless H.264 (``crf=0``, yuv444p), so
+textures survive.
 
 Layout written by :func:`generate_small_object_dataset`::
 
@@ -45,10 +46,10 @@ RING_RGB = (0.95, 0.05, 0.05)
 
 def _texture(label, side, period, phase):
     """A ``[side, side]`` grey texture of class ``label`` (values 0.15 /
-    0.85, dark on one pixel in ``period``)."""
+    0.85, dark on ``period // 2`` pixels in ``period``)."""
     yy, xx = np.mgrid[:side, :side] + np.asarray(phase)[:, None, None]
     key = (yy, xx, xx + yy, xx - yy)[label]
-    return np.where(key % period == 0, 0.15, 0.85)
+    return np.where(key % period < period // 2, 0.15, 0.85)
 
 
 def _clutter(rng, size, num_discs):
@@ -71,7 +72,7 @@ def _clutter(rng, size, num_discs):
     return frame
 
 
-def render_clip(rng, label, size=96, frames=8, object_size=16, period=3,
+def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
                 ring=2, num_discs=8, max_shift=0.25):
     """Render one clip of class ``label``.
 
@@ -81,7 +82,7 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=3,
         size (int): Frame height and width in pixels. Default: 96.
         frames (int): Number of frames. Default: 8.
         object_size (int): Side of the target, ring included. Default: 16.
-        period (int): Texture period in pixels. Default: 3.
+        period (int): Texture period in pixels. Default: 4.
         ring (int): Width of the red ring in pixels. Default: 2.
         num_discs (int): Clutter discs in the background. Default: 8.
         max_shift (float): Largest displacement of the target over the
@@ -118,7 +119,7 @@ def generate_small_object_dataset(out_dir,
                                   frames=8,
                                   size=96,
                                   object_size=16,
-                                  period=3,
+                                  period=4,
                                   seed=0,
                                   val_ratio=0.125,
                                   test_ratio=0.25,
@@ -135,7 +136,7 @@ def generate_small_object_dataset(out_dir,
         object_size (int): Side of the target in pixels; at most
             ``size // 2``. Default: 16.
         period (int): Texture period; the glance downsample factor that
-            hides the class. Default: 3.
+            hides the class. Default: 4.
         seed (int): Random seed; the output is a function of all arguments.
             Default: 0.
         val_ratio (float): Fraction of videos in ``val.txt``.

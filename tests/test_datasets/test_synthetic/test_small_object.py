@@ -23,15 +23,19 @@ def test_target_is_small_moving_and_textured_by_class():
 @pytest.mark.parametrize('label', range(len(CLASSES)))
 def test_area_downsample_hides_the_class(label):
     """A period x period box filter maps every texture to one flat grey:
-    the glance (area downsample by 3) cannot see the class."""
-    rng = np.random.default_rng(label)
-    clip, corners = render_clip(rng, label, size=96, frames=1,
-                                object_size=16, period=3, num_discs=0)
-    x, y = corners[0]
-    patch = torch.from_numpy(clip[0, y + 2:y + 14, x + 2:x + 14, 0])
-    box = F.avg_pool2d(patch[None, None].float(), 3, stride=1)
-    assert box.max() - box.min() < 1.0  # flat (rounding only)
-    assert abs(box.mean() - 0.15 * 255 / 3 - 0.85 * 255 * 2 / 3) < 1.0
+    the glance (area downsample by the period) cannot see the class."""
+    for period in (3, 4):
+        rng = np.random.default_rng(label)
+        clip, corners = render_clip(rng, label, size=96, frames=1,
+                                    object_size=16, period=period,
+                                    num_discs=0)
+        x, y = corners[0]
+        patch = torch.from_numpy(clip[0, y + 2:y + 14, x + 2:x + 14, 0])
+        box = F.avg_pool2d(patch[None, None].float(), period, stride=1)
+        assert box.max() - box.min() < 1.0  # flat (rounding only)
+        dark = (period // 2) / period
+        expected = 255 * (0.15 * dark + 0.85 * (1 - dark))
+        assert abs(box.mean() - expected) < 1.0
 
 
 def test_generates_mp4_and_annotations(tmp_path):
