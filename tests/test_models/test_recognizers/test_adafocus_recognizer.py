@@ -106,14 +106,15 @@ def test_predict_final_step_and_flops():
     per_frame = model.flops_per_frame((32, 32))
     for key in ('glancer', 'focuser', 'policy', 'cls_head'):
         assert per_frame[key] > 0, key
+    # the focuser is charged at the patch size, not the frame size
+    from mmengine.analysis import FlopAnalyzer
+    patch = FlopAnalyzer(model.focuser, torch.zeros(1, 3, 16, 16)).total()
+    frame = FlopAnalyzer(model.focuser, torch.zeros(1, 3, 32, 32)).total()
+    assert per_frame['focuser'] == pytest.approx(patch) and patch < frame
+    # GRUs (skipped by the analyzer) are counted: 3 gates x (in + hidden)
+    # x hidden per step for the classifier's GRU of 72 -> 16
+    assert per_frame['cls_head'] >= 3 * (72 * 16 + 16 * 16)
     assert out[1].gflops == pytest.approx(T * per_frame['total'] / 1e9)
-
-
-def test_focuser_flops_scale_with_patch_area():
-    small = build(patch_size=32).flops_per_frame((64, 64))['focuser']
-    large = build(patch_size=64, frame_size=64).flops_per_frame(
-        (64, 64))['focuser']
-    assert large / small == pytest.approx(4, rel=0.05)
 
 
 def test_multi_view_scores_are_averaged():
