@@ -6,7 +6,7 @@ Usage::
 
     flock /tmp/mmtin-heavy.lock python tools/analysis/adafocus_evidence.py \
         [--data-root data/small_object] [--work-dir work_dirs/adafocus_ev] \
-        [--seeds 0 1 2] [--epochs 3 3] [--threads 1]
+        [--seeds 0 1 2] [--epochs 2 2] [--threads 1] [--resume]
 
 Rows (configs in ``configs/adafocus/``, trained from scratch with MMEngine's
 Runner, in this process, one after the other):
@@ -53,11 +53,13 @@ def parse_args(argv=None):
         '--epochs', nargs=2, type=int, default=[2, 2],
         metavar=('E1', 'E2'),
         help='AdaFocus stage 1 / stage 2 epochs; (b) and (c) get E1 + E2')
-    parser.add_argument('--num-videos', type=int, default=1600,
+    parser.add_argument('--num-videos', type=int, default=1000,
                         help='videos to generate if --data-root is empty '
                         '(80%% train, 5%% val, 15%% test)')
     parser.add_argument('--threads', type=int, default=1,
                         help='torch intra-op threads')
+    parser.add_argument('--resume', action='store_true',
+                        help='reuse the result.json of finished seeds')
     return parser.parse_args(argv)
 
 
@@ -109,6 +111,10 @@ def _plain_gflops(runner, cfg):
 def run_seed(args, seed):
     e1, e2 = args.epochs
     root = osp.join(args.work_dir, f'seed{seed}')
+    done = osp.join(root, 'result.json')
+    if args.resume and osp.isfile(done):
+        with open(done) as f:
+            return json.load(f)
     out = {}
     # (a) AdaFocusV2: stage 1 (random patches) then stage 2 (V2 joint)
     _, _, ckpt, t1 = _train_test(_config(
@@ -132,7 +138,7 @@ def run_seed(args, seed):
         osp.join(root, 'c_random')))
     out['c'] = dict(top1=float(m['acc/top1']),
                     gflops=float(m['flops/gflops_per_video']), seconds=t)
-    with open(osp.join(root, 'result.json'), 'w') as f:
+    with open(done, 'w') as f:
         json.dump(out, f, indent=2)
     return out
 
