@@ -58,6 +58,13 @@ def parse_args(argv=None):
                         '(80%% train, 5%% val, 15%% test)')
     parser.add_argument('--threads', type=int, default=1,
                         help='torch intra-op threads')
+    parser.add_argument(
+        '--variant', choices=['v2', 'v1'], default='v2',
+        help='row (a): V2 joint stage 2 (default) or V1 PPO stage 2')
+    parser.add_argument(
+        '--baselines-from',
+        help='reuse rows (b) and (c) from this earlier work dir (same '
+        'data, seeds and epochs)')
     parser.add_argument('--resume', action='store_true',
                         help='reuse the result.json of finished seeds')
     return parser.parse_args(argv)
@@ -74,10 +81,11 @@ def _config(name, args, seed, epochs, work_dir, load_from=None):
     cfg.log_level = 'WARNING'
     cfg.train_cfg.max_epochs = epochs
     cfg.train_cfg.val_interval = epochs + 1
-    cfg.param_scheduler = [
-        dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0,
-             by_epoch=True, begin=0, end=epochs)
-    ]
+    if cfg.param_scheduler:
+        cfg.param_scheduler = [
+            dict(type='CosineAnnealingLR', T_max=epochs, eta_min=0,
+                 by_epoch=True, begin=0, end=epochs)
+        ]
     # as tools/train.py --no-validate
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     old = cfg.data_root
@@ -120,12 +128,23 @@ def run_seed(args, seed):
     _, _, ckpt, t1 = _train_test(_config(
         'adafocus_demo_stage1_random.py', args, seed, e1,
         osp.join(root, 'a_stage1')))
+    stage2 = dict(v2='adafocus_v2_demo_stage2_joint.py',
+                  v1='adafocus_v1_demo_stage2_ppo.py')[args.variant]
     _, m, _, t2 = _train_test(_config(
-        'adafocus_v2_demo_stage2_joint.py', args, seed, e2,
-        osp.join(root, 'a_stage2'), load_from=ckpt))
+        stage2, args, seed, e2, osp.join(root, 'a_stage2'),
+        load_from=ckpt))
     out['a'] = dict(top1=float(m['acc/top1']),
                     gflops=float(m['flops/gflops_per_video']),
                     seconds=t1 + t2)
+    if args.baselines_from:
+        with open(osp.join(args.baselines_from, f'seed{seed}',
+                           'result.json')) as f:
+            earlier = json.load(f)
+        out.update(b=earlier['b'], c=earlier['c'])
+        os.makedirs(root, exist_ok=True)
+        with open(done, 'w') as f:
+            json.dump(out, f, indent=2)
+        return out
     # (b) plain model on the full frame
     cfg = _config('plain_r18_fullframe_demo.py', args, seed, e1 + e2,
                   osp.join(root, 'b_plain'))
@@ -224,12 +243,17 @@ def main(argv=None):
             f'({k}) {100 * v["top1"]:.1f}% {v["seconds"]:.0f}s'
             for k, v in per_seed[seed].items()), flush=True)
     rows, checks = summarize(per_seed)
+    if args.variant == 'v1':
+        rows['a']['label'] = 'AdaFocus V1, PPO policy (patch P)'
     table = markdown(rows, checks, args.seeds)
     command = ('flock /tmp/mmtin-heavy.lock python '
                'tools/analysis/adafocus_evidence.py --data-root '
                f'{args.data_root} --work-dir {args.work_dir} --seeds '
                f'{" ".join(map(str, args.seeds))} --epochs '
-               f'{args.epochs[0]} {args.epochs[1]} --threads {args.threads}')
+               f'{args.epochs[0]} {args.epochs[1]} --threads {args.threads}'
+               f' --variant {args.variant}' + (
+                   f' --baselines-from {args.baselines_from}'
+                   if args.baselines_from else ''))
     base = osp.join(args.work_dir, 'adafocus_evidence')
     with open(base + '.md', 'w') as f:
         f.write(table + f'\n\nReproduce: `{command}`\n')
