@@ -3,11 +3,15 @@ from .device_aware_ddp import DeviceAwareDDP
 from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
-                    OptunaPruningHook, SwitchToDeployHook, add_deploy_hook)
+                    OptunaPruningHook, SwitchToDeployHook, add_deploy_hook,
+                    FreezeSubmodulesHook)
+from .submodule_optim_wrapper_constructor import (
+    SubmoduleOptimWrapperConstructor)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
+    'SubmoduleOptimWrapperConstructor'
 ]

@@ -1,4 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .metrics import AdaMMLMetric
+from .metrics import AdaMMLMetric, AdaFocusFLOPsMetric
 
-__all__ = ['AdaMMLMetric']
+__all__ = ['AdaMMLMetric', 'AdaFocusFLOPsMetric']

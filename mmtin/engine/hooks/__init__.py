@@ -6,9 +6,10 @@ from .epoch_seed_hook import EpochSeedHook
 from .switch_to_deploy_hook import SwitchToDeployHook, add_deploy_hook
 from .optuna_pruning_hook import OptunaPruningHook
 from .gumbel_temperature_hook import GumbelTemperatureHook
+from .freeze_submodules_hook import FreezeSubmodulesHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook'
 ]

@@ -18,6 +18,7 @@ from .lsts_low2high import LSTSLow2High
 from .lsts_quality_fusion import LSTSQualityFusion
 from .adamml_policy import AdaMMLPolicy
 from .learnable_late_fusion import LearnableLateFusion
+from .adafocus_policy import AdaFocusPolicy
 
 __all__ = [
     'InterlacedConv', 'OffsetNet', 'TemporalInterlace', 'WeightNet',
@@ -26,5 +27,6 @@ __all__ = [
     'TDNBottleneck', 'CheckpointBasicBlock', 'TDNBasicBlock',
     'make_tdn_res_layer', 'Bottleneck3dRS', 'SelfGating3d', 'SqueezeExcite3d',
     'MoViNetBlock', 'MoViNetConv', 'MoViNetSE', 'LSTSAlign', 'LSTSLow2High',
-    'LSTSQualityFusion', 'AdaMMLPolicy', 'LearnableLateFusion'
+    'LSTSQualityFusion', 'AdaMMLPolicy', 'LearnableLateFusion',
+    'AdaFocusPolicy'
 ]

@@ -2,7 +2,9 @@
 from .lsts_propagation_recognizer import LSTSPropagationRecognizer
 from .movinet_stream_recognizer import MoViNetStreamRecognizer
 from .adamml_recognizer import AdaMMLRecognizer
+from .adafocus_recognizer import AdaFocusRecognizer
 
 __all__ = [
-    'LSTSPropagationRecognizer', 'MoViNetStreamRecognizer', 'AdaMMLRecognizer'
+    'LSTSPropagationRecognizer', 'MoViNetStreamRecognizer', 'AdaMMLRecognizer',
+    'AdaFocusRecognizer'
 ]

@@ -1,0 +1,346 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""AdaFocus: glance at every downsampled frame, then focus on one patch.
+
+Written from the descriptions in AdaFocus (Wang et al., ICCV 2021) and
+AdaFocusV2 (CVPR 2022). Per frame ``t`` of a clip:
+
+1. the *glancer* (a cheap 2D backbone) sees the whole frame downsampled to
+   ``glance_size`` and gives a feature map ``g_t``;
+2. the *policy* (recurrent over frames) picks a patch centre from ``g_t``;
+3. the *focuser* (a 2D backbone, TSM/TIN included) sees the ``P x P``
+   patch cropped from the full-resolution frame (:func:`patch_crop`);
+4. the *recurrent classifier* reads ``[pool(g_t) || pool(f_t)]`` and gives
+   logits after every frame; ``predict`` returns the last step's (or,
+   with ``test_cfg.exit_threshold``, the first confident step's) scores.
+"""
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.optim import OptimWrapperDict
+from torch.distributions import Categorical
+
+from mmaction.models.recognizers.base import BaseRecognizer
+from mmaction.registry import MODELS
+from mmaction.utils import SampleList
+from mmtin.ops import patch_crop
+from ..utils.adafocus_flops import adafocus_flops
+
+PATCH_MODES = ('v2', 'v1', 'random', 'center')
+
+
+def _feature_map(out):
+    """Last output of a backbone (tuple outputs: the last stage)."""
+    if isinstance(out, (tuple, list)):
+        out = out[-1]
+    return out
+
+
+@MODELS.register_module()
+class AdaFocusRecognizer(BaseRecognizer):
+    """Spatially adaptive video recognizer (AdaFocus V1 / V2).
+
+    Args:
+        glancer (dict): 2D backbone over the downsampled frames, e.g.
+            MMAction2's ``MobileNetV2`` (or ``MobileNetV2TSM``).
+        focuser (dict): 2D backbone over the patches, e.g. ``ResNet``,
+            ``ResNetTSM`` or mmtin's ``ResNetTIN``.
+        cls_head (dict): The recurrent classifier, e.g.
+            ``RecurrentClsHead`` with ``in_channels`` = glance + focus
+            channels.
+        policy (dict, optional): ``AdaFocusPolicy``; needed by
+            ``patch_mode`` ``'v2'`` (``action_type='continuous'``) and
+            ``'v1'`` (``'discrete'``). Default: None.
+        num_segments (int): Frames per clip ``T``. Default: 8.
+        patch_size (int): Patch side ``P`` in pixels. Default: 96.
+        glance_size (int): Side of the downsampled glance frame.
+            Default: 96.
+        glance_mode (str): ``F.interpolate`` mode of the downsample
+            (``'area'``, ``'bilinear'`` ...). Default: ``'bilinear'``.
+        frame_size (int, optional): Side of the input frames, checked
+            against ``patch_size`` and ``glance_size`` at build time (the
+            frames are always checked at run time). Default: None.
+        patch_mode (str): ``'v2'`` (differentiable crop at the regressed
+            centre), ``'v1'`` (PPO actor over a grid of corners),
+            ``'random'`` (uniformly random patches: the control, also the
+            warm-up stage) or ``'center'``. Default: ``'v2'``.
+        patch_padding (str): Border handling of :func:`patch_crop`.
+            Default: ``'clamp'``.
+        random_patch_prob (float): V2 diversity augmentation: in training,
+            each clip takes random patches with this probability.
+            Default: 0.
+        detach_policy_input (bool): Stop the policy's gradient at the
+            glance features (V2). Default: True.
+        train_cfg (dict, optional): Unused; kept for MMAction2 configs.
+        test_cfg (dict, optional): ``exit_threshold`` (float): early exit
+            when the running prediction's max softmax reaches it.
+            Default: None.
+        data_preprocessor (dict, optional): MMAction2 data preprocessor.
+            Default: None.
+    """
+
+    def __init__(self,
+                 glancer: Dict,
+                 focuser: Dict,
+                 cls_head: Dict,
+                 policy: Optional[Dict] = None,
+                 num_segments: int = 8,
+                 patch_size: int = 96,
+                 glance_size: int = 96,
+                 glance_mode: str = 'bilinear',
+                 frame_size: Optional[int] = None,
+                 patch_mode: str = 'v2',
+                 patch_padding: str = 'clamp',
+                 random_patch_prob: float = 0.,
+                 detach_policy_input: bool = True,
+                 train_cfg: Optional[Dict] = None,
+                 test_cfg: Optional[Dict] = None,
+                 data_preprocessor: Optional[Dict] = None) -> None:
+        self._check_cfg(glancer, focuser, policy, num_segments, patch_size,
+                        glance_size, frame_size, patch_mode)
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        # BaseRecognizer builds a single `backbone`; AdaFocus has two.
+        super(BaseRecognizer, self).__init__(
+            data_preprocessor=data_preprocessor)
+        self.glancer = MODELS.build(glancer)
+        self.focuser = MODELS.build(focuser)
+        self.policy = MODELS.build(policy) if policy is not None else None
+        self.cls_head = MODELS.build(cls_head)
+        self.num_segments = num_segments
+        self.patch_size = patch_size
+        self.glance_size = glance_size
+        self.glance_mode = glance_mode
+        self.patch_mode = patch_mode
+        self.patch_padding = patch_padding
+        self.random_patch_prob = random_patch_prob
+        self.detach_policy_input = detach_policy_input
+        self.train_cfg = train_cfg
+        self.test_cfg = dict(test_cfg or {})
+        unknown = set(self.test_cfg) - {'exit_threshold'}
+        if unknown:
+            raise ValueError(f'test_cfg has unknown keys {sorted(unknown)}')
+        self._flops_cache = {}
+
+    @staticmethod
+    def _check_cfg(glancer, focuser, policy, num_segments, patch_size,
+                   glance_size, frame_size, patch_mode):
+        if patch_mode not in PATCH_MODES:
+            raise ValueError(f'patch_mode must be one of {PATCH_MODES}, '
+                             f'got {patch_mode!r}')
+        for key, cfg in (('glancer', glancer), ('focuser', focuser)):
+            segs = cfg.get('num_segments') if isinstance(cfg, dict) else None
+            if segs is not None and segs != num_segments:
+                raise ValueError(
+                    f'{key}.num_segments={segs} disagrees with the '
+                    f'recognizer\'s num_segments={num_segments}')
+        if frame_size is not None:
+            for key, size in (('patch_size', patch_size),
+                              ('glance_size', glance_size)):
+                if size > frame_size:
+                    raise ValueError(f'{key}={size} is larger than the '
+                                     f'frame (frame_size={frame_size})')
+        if patch_mode in ('v1', 'v2'):
+            want = 'discrete' if patch_mode == 'v1' else 'continuous'
+            if policy is None:
+                raise ValueError(f'patch_mode={patch_mode!r} needs a policy '
+                                 f'(action_type={want!r})')
+            got = policy.get('action_type', 'continuous')
+            if got != want:
+                raise ValueError(
+                    f'patch_mode={patch_mode!r} needs policy.action_type='
+                    f'{want!r}, got {got!r}')
+
+    # ------------------------------------------------------------ forward
+    def _frames(self, inputs: torch.Tensor) -> torch.Tensor:
+        """``[N, V * T, C, H, W]`` -> ``[N * V * T, C, H, W]``, checked."""
+        if inputs.dim() != 5 or inputs.shape[1] % self.num_segments:
+            raise ValueError(
+                'AdaFocusRecognizer expects [N, views * num_segments, C, H, '
+                f'W] inputs (num_segments={self.num_segments}, '
+                f'format_shape NCHW), got {tuple(inputs.shape)}')
+        h, w = inputs.shape[-2:]
+        if self.patch_size > min(h, w):
+            raise ValueError(f'patch_size={self.patch_size} is larger than '
+                             f'the frames ({h}x{w})')
+        return inputs.flatten(0, 1)
+
+    def glance(self, frames: torch.Tensor):
+        """Glance maps ``[B, T, C, h, w]`` and vectors ``[B, T, C]``."""
+        small = F.interpolate(
+            frames, size=(self.glance_size, self.glance_size),
+            mode=self.glance_mode)
+        gmap = _feature_map(self.glancer(small))
+        gmap = gmap.view((-1, self.num_segments) + gmap.shape[1:])
+        return gmap, gmap.mean((3, 4))
+
+    def focus(self, frames: torch.Tensor, positions: torch.Tensor):
+        """Focus vectors ``[B, T, C]`` of patches at ``positions``.
+
+        ``positions`` ``[B, T, 2]`` are ``(x, y)`` in ``[0, 1]``: the patch
+        corner is ``u * (size - P)``, i.e. the centre ``P / 2 + u *
+        (size - P)``.
+        """
+        h, w = frames.shape[-2:]
+        p = self.patch_size
+        scale = positions.new_tensor([w - p, h - p])
+        centers = p / 2 + positions.flatten(0, 1) * scale
+        patches = patch_crop(frames, centers, p, padding=self.patch_padding)
+        fmap = _feature_map(self.focuser(patches))
+        return fmap.mean((2, 3)).view(-1, self.num_segments, fmap.shape[1])
+
+    def _random_positions(self, b, ref):
+        return torch.rand(b, self.num_segments, 2, device=ref.device,
+                          dtype=ref.dtype)
+
+    def select(self, gmap: torch.Tensor, mode: Optional[str] = None):
+        """Patch positions ``[B, T, 2]`` in ``[0, 1]`` for ``mode``."""
+        mode = mode or self.patch_mode
+        b = gmap.shape[0]
+        if mode == 'random':
+            return self._random_positions(b, gmap)
+        if mode == 'center':
+            return gmap.new_full((b, self.num_segments, 2), 0.5)
+        state = gmap.detach() if self.detach_policy_input else gmap
+        if mode == 'v1':
+            with torch.no_grad():
+                logits = self.policy(state)['logits']
+            actions = (Categorical(logits=logits).sample()
+                       if self.training else logits.argmax(-1))
+            return self.policy.action_positions(actions)
+        pos = self.policy(state)['centers']
+        if self.training and self.random_patch_prob > 0:
+            swap = torch.rand(b, 1, 1, device=pos.device)
+            swap = swap < self.random_patch_prob
+            pos = torch.where(swap, self._random_positions(b, pos), pos)
+        return pos
+
+    def classify(self, gvec, frames, positions):
+        fvec = self.focus(frames, positions)
+        return self.cls_head(torch.cat([gvec, fvec], dim=-1))
+
+    def extract_feat(self, inputs: torch.Tensor, stage: str = 'head',
+                     **kwargs):
+        """Per-step logits ``[N * V, T, num_classes]`` (and no kwargs)."""
+        frames = self._frames(inputs)
+        gmap, gvec = self.glance(frames)
+        positions = self.select(gmap)
+        return self.classify(gvec, frames, positions), dict()
+
+    def loss(self, inputs: torch.Tensor, data_samples: SampleList,
+             **kwargs) -> Dict:
+        """Classification loss averaged over the steps."""
+        logits, _ = self.extract_feat(inputs)
+        return self.cls_head.loss_by_feat(logits, data_samples)
+
+    def predict(self, inputs: torch.Tensor, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """Scores of the final step, or of the early-exit step.
+
+        Every output sample carries ``frames_used`` (frames whose glance,
+        patch and classifier step the prediction needed, summed over test
+        views) and ``gflops`` (that many frames times the per-frame cost of
+        glancer, focuser, policy and classifier step).
+        """
+        logits, _ = self.extract_feat(inputs)
+        b, t = logits.shape[:2]
+        steps = torch.full((b, ), t - 1, dtype=torch.long,
+                           device=logits.device)
+        threshold = self.test_cfg.get('exit_threshold')
+        if threshold is not None:
+            conf = logits.softmax(-1).amax(-1)  # [B, T]
+            hit = torch.cat([conf[:, :-1] >= threshold,
+                             conf.new_ones(b, 1, dtype=torch.bool)], 1)
+            steps = hit.float().argmax(1)  # first True
+        scores = logits[torch.arange(b), steps].detach()
+        per_frame = self.flops_per_frame(inputs.shape[-2:])['total']
+        views = b // len(data_samples)
+        used = (steps + 1).view(len(data_samples), views).sum(1)
+        samples = self.cls_head.predict_by_feat(scores, data_samples)
+        for sample, n in zip(samples, used.tolist()):
+            sample.set_field(int(n), 'frames_used', field_type='metainfo')
+            sample.set_field(n * per_frame / 1e9, 'gflops',
+                             field_type='metainfo')
+        return samples
+
+    def flops_per_frame(self, frame_hw) -> Dict[str, float]:
+        """Per-frame FLOPs of each component (cached per frame size)."""
+        key = tuple(int(s) for s in frame_hw)
+        if key not in self._flops_cache:
+            self._flops_cache[key] = adafocus_flops(self, key)
+        return self._flops_cache[key]
+
+    # ------------------------------------------------------------ training
+    def train_step(self, data, optim_wrapper):
+        """One iteration; with an ``OptimWrapperDict`` (keys ``main`` and/or
+        ``policy``) ``policy`` takes the PPO update of V1 and ``main`` the
+        classification update."""
+        if not isinstance(optim_wrapper, OptimWrapperDict):
+            return super().train_step(data, optim_wrapper)
+        unknown = set(optim_wrapper.keys()) - {'main', 'policy'}
+        if unknown:
+            raise KeyError(f'optim_wrapper has unknown keys {sorted(unknown)}'
+                           '; AdaFocusRecognizer uses "main" and "policy"')
+        data = self.data_preprocessor(data, True)
+        log_vars = {}
+        if 'policy' in optim_wrapper:
+            if self.patch_mode != 'v1':
+                raise ValueError('optim_wrapper.policy (PPO) needs '
+                                 f'patch_mode="v1", got {self.patch_mode!r}')
+            log_vars.update(self.ppo_step(data, optim_wrapper['policy']))
+        if 'main' in optim_wrapper:
+            wrapper = optim_wrapper['main']
+            with wrapper.optim_context(self):
+                losses = self(**data, mode='loss')
+            loss, main_vars = self.parse_losses(losses)
+            wrapper.update_params(loss)
+            log_vars.update(main_vars)
+        return log_vars
+
+    def ppo_step(self, data, wrapper) -> Dict:
+        """Collect one episode per clip with the current actor, reward each
+        step by (true-class confidence with the chosen patches) - (with
+        random patches), and take ``ppo_cfg.epochs`` PPO updates."""
+        frames = self._frames(data['inputs'])
+        labels = torch.stack([s.gt_label for s in data['data_samples']])
+        labels = labels.view(-1).to(frames.device)
+        # the environment (glancer, focuser, classifier) is evaluated as
+        # is: no BatchNorm statistics updates, no dropout
+        env = [m for m in (self.glancer, self.focuser, self.cls_head)
+               if m.training]
+        for module in env:
+            module.eval()
+        with torch.no_grad():
+            gmap, gvec = self.glance(frames)
+            views = gmap.shape[0] // labels.numel()
+            labels = labels.repeat_interleave(views)
+            rollout = self.policy(gmap)
+            dist = Categorical(logits=rollout['logits'])
+            actions = dist.sample()
+            old_log_probs = dist.log_prob(actions)
+
+            def confidence(pos):
+                prob = self.classify(gvec, frames, pos).softmax(-1)
+                idx = labels.view(-1, 1, 1).expand(-1, prob.shape[1], 1)
+                return prob.gather(-1, idx).squeeze(-1)
+
+            rewards = confidence(self.policy.action_positions(actions)) - \
+                confidence(self._random_positions(gmap.shape[0], gmap))
+        for module in env:
+            module.train()
+        log_vars = {}
+        for _ in range(self.policy.ppo_cfg['epochs']):
+            with wrapper.optim_context(self):
+                out = self.policy(gmap)
+                losses = self.policy.ppo_loss(out['logits'], out['values'],
+                                              actions, old_log_probs,
+                                              rewards)
+            loss, log_vars = self.parse_losses(losses)
+            wrapper.update_params(loss)
+        log_vars['loss_ppo'] = log_vars.pop('loss')
+        log_vars['reward'] = rewards.mean().item()
+        return log_vars
+
+    def init_weights(self) -> None:
+        """Initialize every sub-module (no single ``backbone`` here)."""
+        super(BaseRecognizer, self).init_weights()

@@ -1,0 +1,210 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+import copy
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+
+import mmtin  # noqa: F401
+
+T = 3
+
+
+def tiny_cfg(**kwargs):
+    cfg = dict(
+        type='AdaFocusRecognizer',
+        num_segments=T,
+        patch_size=16,
+        glance_size=16,
+        frame_size=32,
+        patch_mode='v2',
+        glancer=dict(type='MobileNetV2', widen_factor=0.25,
+                     out_indices=(2, )),
+        focuser=dict(type='mmpretrain.ResNet', depth=18, stem_channels=8,
+                     base_channels=8, out_indices=(3, )),
+        policy=dict(type='AdaFocusPolicy', in_channels=8, feat_size=(2, 2),
+                    reduce_channels=4, hidden_channels=16),
+        cls_head=dict(type='RecurrentClsHead', num_classes=3,
+                      in_channels=8 + 64, hidden_channels=16,
+                      dropout_ratio=0.),
+        data_preprocessor=dict(type='mmaction.ActionDataPreprocessor',
+                               mean=[128.] * 3, std=[64.] * 3,
+                               format_shape='NCHW'))
+    for key, value in kwargs.items():
+        if isinstance(value, dict) and isinstance(cfg.get(key), dict) \
+                and 'type' not in value:
+            cfg[key] = dict(cfg[key], **value)
+        else:
+            cfg[key] = value
+    return cfg
+
+
+def build(**kwargs):
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_cfg(**kwargs))
+    model.init_weights()
+    return model
+
+
+def samples(n):
+    return [ActionDataSample().set_gt_label(i % 3) for i in range(n)]
+
+
+def batch(n=2, views=1, size=32):
+    torch.manual_seed(1)
+    return torch.rand(n, views * T, 3, size, size) * 255
+
+
+def test_loss_path_trains_every_part_in_v2():
+    model = build()
+    losses = model(batch(), samples(2), mode='loss')
+    assert set(losses) == {'loss_cls', 'top1_acc'}
+    losses['loss_cls'].backward()
+    for name in ('glancer', 'focuser', 'policy', 'cls_head'):
+        grads = [p.grad for p in getattr(model, name).parameters()
+                 if p.grad is not None]
+        assert grads and any(g.abs().sum() > 0 for g in grads), name
+
+
+def test_policy_input_detached_by_default():
+    model = build(detach_policy_input=True, patch_mode='v2')
+    x = batch()
+    frames = model._frames(x)
+    gmap, _ = model.glance(frames)
+    pos = model.select(gmap)
+    pos.sum().backward()
+    assert all(p.grad is None for p in model.glancer.parameters())
+
+
+def test_focus_reads_the_patch_at_the_position():
+    """The focuser sees exactly the slice at the patch corner u*(size-P)."""
+    model = build(patch_mode='center').eval()
+    seen = []
+    model.focuser.register_forward_hook(
+        lambda m, inp, out: seen.append(inp[0]))
+    frames = model._frames(batch())
+    pos = torch.tensor([[[0., 0.], [1., 1.], [0.5, 0.25]]]).repeat(2, 1, 1)
+    model.focus(frames, pos)
+    patches = seen[0].view(2, T, 3, 16, 16)
+    for n in range(2):
+        for t, (x0, y0) in enumerate([(0, 0), (16, 16), (8, 4)]):
+            torch.testing.assert_close(
+                patches[n, t], frames.view(2, T, 3, 32, 32)[
+                    n, t, :, y0:y0 + 16, x0:x0 + 16])
+
+
+def test_predict_final_step_and_flops():
+    model = build().eval()
+    with torch.no_grad():
+        out = model(batch(), samples(2), mode='predict')
+        logits, _ = model.extract_feat(batch())
+    assert out[0].pred_score.shape == (3, )
+    torch.testing.assert_close(out[0].pred_score, logits[0, -1].softmax(-1))
+    assert out[0].frames_used == T
+    per_frame = model.flops_per_frame((32, 32))
+    for key in ('glancer', 'focuser', 'policy', 'cls_head'):
+        assert per_frame[key] > 0, key
+    # the focuser is charged at the patch size, not the frame size
+    from mmengine.analysis import FlopAnalyzer
+    patch = FlopAnalyzer(model.focuser, torch.zeros(1, 3, 16, 16)).total()
+    frame = FlopAnalyzer(model.focuser, torch.zeros(1, 3, 32, 32)).total()
+    assert per_frame['focuser'] == pytest.approx(patch) and patch < frame
+    # GRUs (skipped by the analyzer) are counted: 3 gates x (in + hidden)
+    # x hidden per step for the classifier's GRU of 72 -> 16
+    assert per_frame['cls_head'] >= 3 * (72 * 16 + 16 * 16)
+    assert out[1].gflops == pytest.approx(T * per_frame['total'] / 1e9)
+
+
+def test_multi_view_scores_are_averaged():
+    model = build(patch_mode='center').eval()
+    x = batch(n=2, views=2)
+    with torch.no_grad():
+        out = model(x, samples(2), mode='predict')
+        logits, _ = model.extract_feat(x)
+    expected = logits[:2, -1].softmax(-1).mean(0)
+    torch.testing.assert_close(out[0].pred_score, expected)
+    assert out[0].frames_used == 2 * T
+
+
+def test_early_exit_counts_frames_and_matches_truncated_clip():
+    """exit_threshold=0 exits after frame 1; the score equals that of the
+    clip truncated to its first frame (causal model), and the cost is one
+    frame's."""
+    model = build(patch_mode='center').eval()
+    x = batch()
+    with torch.no_grad():
+        full = model(x, samples(2), mode='predict')
+        model.test_cfg['exit_threshold'] = 0.
+        early = model(x, samples(2), mode='predict')
+        truncated = build(patch_mode='center', num_segments=1).eval()
+        truncated.load_state_dict(model.state_dict())
+        first = truncated(x[:, :1], samples(2), mode='predict')
+    assert early[0].frames_used == 1 and full[0].frames_used == T
+    assert early[0].gflops == pytest.approx(full[0].gflops / T)
+    torch.testing.assert_close(early[0].pred_score, first[0].pred_score)
+    model.test_cfg['exit_threshold'] = 1.1  # never confident: all frames
+    with torch.no_grad():
+        late = model(x, samples(2), mode='predict')
+    assert late[0].frames_used == T
+
+
+def test_v1_ppo_train_step_updates_policy_only():
+    model = build(patch_mode='v1',
+                  policy=dict(action_type='discrete', action_dim=4))
+    wrapper = OptimWrapperDict(policy=OptimWrapper(
+        torch.optim.Adam(model.policy.parameters(), lr=3e-4)))
+    before = copy.deepcopy(model.state_dict())
+    data = dict(inputs=list(batch()), data_samples=samples(2))
+    log_vars = model.train_step(data, wrapper)
+    assert {'loss_ppo', 'loss_actor', 'loss_value', 'loss_entropy',
+            'reward'} <= set(log_vars)
+    after = model.state_dict()
+    changed = {k.split('.')[0] for k in before
+               if not torch.equal(before[k], after[k])}
+    assert changed == {'policy'}
+
+
+def test_random_mode_uses_uniform_positions():
+    model = build(patch_mode='random', policy=None)
+    gmap = torch.zeros(500, T, 8, 2, 2)
+    pos = model.select(gmap)
+    assert pos.shape == (500, T, 2)
+    assert 0.45 < pos.mean() < 0.55 and pos.min() >= 0 and pos.max() <= 1
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(patch_size=48), 'patch_size'),
+    (dict(glance_size=40), 'glance_size'),
+    (dict(focuser=dict(type='ResNetTSM', depth=18, num_segments=8,
+                       pretrained=None)), 'focuser.num_segments'),
+    (dict(glancer=dict(type='MobileNetV2TSM', num_segments=4,
+                       pretrained=None)), 'glancer.num_segments'),
+    (dict(patch_mode='v1'), 'action_type'),
+    (dict(patch_mode='v2', policy=None), 'policy'),
+    (dict(patch_mode='saliency'), 'patch_mode'),
+])
+def test_bad_configs_name_the_key(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(tiny_cfg(**kwargs))
+
+
+def test_patch_larger_than_input_frames_rejected():
+    model = build(frame_size=None)
+    with pytest.raises(ValueError, match='patch_size'):
+        model.extract_feat(torch.rand(1, T, 3, 12, 12))
+    with pytest.raises(ValueError, match='num_segments'):
+        model.extract_feat(torch.rand(1, T + 1, 3, 32, 32))
+
+
+def test_tsm_backbones_work():
+    model = build(
+        glancer=dict(type='MobileNetV2TSM', num_segments=T,
+                     widen_factor=0.25, out_indices=(2, ), pretrained=None,
+                     pretrained2d=False),
+        focuser=dict(type='ResNetTSM', depth=18, num_segments=T,
+                     pretrained=None, pretrained2d=False),
+        cls_head=dict(in_channels=8 + 512))
+    losses = model(batch(), samples(2), mode='loss')
+    assert torch.isfinite(losses['loss_cls'])
