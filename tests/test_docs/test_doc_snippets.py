@@ -46,18 +46,9 @@ DOCS_DIR = REPO_ROOT / 'docs'
 
 #: Files that other branches add; blocks that need them are checked once
 #: they exist (the lead deletes an entry after merging its branch).
-PENDING = {
-    'tools/deployment/export_onnx.py': 'bench (issue 16, item 3)',
-    'model-index.yml': 'ecosystem (issue 16, item 2: mmtin:: scope, mim)',
-}
+PENDING = {}
 #: Pages other branches write; links to them may dangle until the merge.
-PENDING_PAGES = {
-    'adafocus.md': 'adafocus',
-    'adamml.md': 'adamml',
-    'lsts.md': 'lsts',
-    'search.md': 'search',
-    'architecture.md': 'arch',
-}
+PENDING_PAGES = {}
 
 SCRIPT_DIRS = ('tools/', 'demo/')
 
