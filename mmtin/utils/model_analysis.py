@@ -10,7 +10,6 @@
 * :func:`count_params` and :func:`count_flops` measure a built recognizer.
 """
 import copy
-import warnings
 from typing import List, Optional, Tuple
 
 import torch
@@ -231,24 +230,16 @@ def count_flops(model: nn.Module, inputs: torch.Tensor) -> int:
     Returns:
         int: The FLOP count.
     """
-    from mmengine.analysis import FlopAnalyzer
-
     from mmtin.deployment import RecognizerScores
+    from mmtin.models.utils import module_flops
     target = RecognizerScores(model) if hasattr(model,
                                                 'extract_feat') else model
     was_training = model.training
     model.eval()
     try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter('ignore')
-            analyzer = FlopAnalyzer(target, (inputs, ))
-            analyzer.unsupported_ops_warnings(False)
-            analyzer.uncalled_modules_warnings(False)
-            analyzer.tracer_warnings('none')
-            flops = analyzer.total()
+        return module_flops(target, (inputs, ))
     finally:
         model.train(was_training)
-    return int(flops)
 
 
 def prepare_model_cfg(cfg,

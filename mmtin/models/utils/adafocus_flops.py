@@ -11,6 +11,8 @@ from typing import Dict, Tuple
 import torch
 from torch import nn
 
+from .module_flops import module_flops
+
 
 def gru_flops_per_step(module: nn.Module) -> int:
     """Multiply-adds of one step of every ``nn.GRU`` inside ``module``."""
@@ -26,12 +28,7 @@ def gru_flops_per_step(module: nn.Module) -> int:
 
 
 def _analyze(module: nn.Module, inputs: torch.Tensor) -> int:
-    from mmengine.analysis import FlopAnalyzer
-    analyzer = FlopAnalyzer(module, (inputs, ))
-    analyzer.unsupported_ops_warnings(False)
-    analyzer.uncalled_modules_warnings(False)
-    analyzer.tracer_warnings('none')
-    return int(analyzer.total())
+    return module_flops(module, (inputs, ))
 
 
 def adafocus_flops(model: nn.Module,

@@ -1,5 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""FLOPs of one call of a module, with ``mmengine.analysis``."""
+"""FLOPs of one call of a module, with ``mmengine.analysis``: the one
+wrapper of :class:`~mmengine.analysis.FlopAnalyzer` in mmtin (the
+benchmarks, the model zoo and the systems' GFLOPs-per-video metrics all
+count through it)."""
+import warnings
 from typing import Tuple
 
 import torch
@@ -19,8 +23,10 @@ def module_flops(module: nn.Module, inputs: Tuple) -> int:
     Returns:
         int: Total FLOPs of the call.
     """
-    with torch.no_grad():
-        analyzer = FlopAnalyzer(module, inputs)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter('ignore')
+        analyzer = FlopAnalyzer(module, tuple(inputs))
         analyzer.unsupported_ops_warnings(False)
         analyzer.uncalled_modules_warnings(False)
+        analyzer.tracer_warnings('none')
         return int(analyzer.total())
