@@ -320,7 +320,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='LSTS evidence')
     parser.add_argument('--data-root', default='data/moving_object')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
-    parser.add_argument('--epochs', type=int, default=2)
+    parser.add_argument('--epochs', type=int, default=4)
     parser.add_argument('--methods', nargs='+',
                         default=list(METHODS + FUSION_VARIANTS),
                         choices=METHODS + FUSION_VARIANTS)
