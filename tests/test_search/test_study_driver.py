@@ -103,12 +103,14 @@ def test_resume_after_kill(tmp_path, data_root):
     search_cfg, work_dir = _setup(tmp_path, data_root, 3)
     study = _study(search_cfg, work_dir)
     proc = _fork(search_cfg, work_dir, 3, 0)
-    # kill the worker while its second trial runs
+    # kill the worker while its second trial runs (sampled: a trial is
+    # RUNNING from `ask()` on, a moment before its parameters are stored)
     deadline = time.time() + 120
     while time.time() < deadline:
-        states = [t.state for t in study.get_trials(deepcopy=False)]
+        trials = study.get_trials(deepcopy=False)
+        states = [t.state for t in trials]
         if states[:1] == [TrialState.COMPLETE] and states[1:] == [
-                TrialState.RUNNING]:
+                TrialState.RUNNING] and trials[1].params:
             break
         time.sleep(0.2)
     else:
