@@ -25,15 +25,13 @@ Layout (as the demo dataset)::
         meta.json                      # written last
 """
 import json
-import os
 import os.path as osp
 
 import numpy as np
 
-from .temporal_order import _check_decodes, write_video
+from .labelled_splits import write_labelled_splits
 
 CLASSES = ('left_majority', 'right_majority')
-SPLITS = ('train', 'val', 'test')
 
 
 def _texture(rng, size, cells, channels=3):
@@ -161,27 +159,15 @@ def generate_moving_object_dataset(out_dir,
     if min(sizes.values()) < 2:
         raise ValueError(f'num_videos={num_videos} leaves a split with '
                          f'fewer than 2 videos: {sizes}')
-    index = 0
-    counts = {}
-    for split in SPLITS:
-        os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
-        lines = []
-        for k in range(sizes[split]):
-            rng = np.random.default_rng([seed, index])
-            label = k % 2
-            clip, _ = render_clip(rng, label, size=size, frames=frames,
-                                  majority_counts=majority_counts)
-            rel = f'videos/{split}/{k:05d}.mp4'
-            write_video(osp.join(out_dir, rel), clip, fps=fps)
-            if index == 0:
-                _check_decodes(osp.join(out_dir, rel), frames, size)
-            lines.append(f'{rel} {label}')
-            index += 1
-        with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-            f.write(''.join(line + '\n' for line in lines))
-        counts[split] = len(lines)
-    with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write(''.join(name + '\n' for name in CLASSES))
+
+    def render(rng, index, k):
+        label = k % 2
+        clip, _ = render_clip(rng, label, size=size, frames=frames,
+                              majority_counts=majority_counts)
+        return clip, label
+
+    counts = write_labelled_splits(out_dir, sizes, render, CLASSES, seed,
+                                   frames, size, fps)
     meta = dict(num_videos=num_videos, frames=frames, size=size, seed=seed,
                 val_ratio=val_ratio, test_ratio=test_ratio,
                 majority_counts=majority_counts, fps=fps,

@@ -29,18 +29,13 @@ Layout written by :func:`generate_small_object_dataset`::
         meta.json                      # parameters; written last
 """
 import json
-import os
 import os.path as osp
 
 import numpy as np
 
-try:  # the temporal-order generator's writer (moving home)
-    from .temporal_order import _check_decodes, write_video
-except ImportError:
-    from ..demo_dataset import _check_decodes, write_video
+from .labelled_splits import write_labelled_splits
 
 CLASSES = ('horizontal', 'vertical', 'diagonal', 'antidiagonal')
-SPLITS = ('train', 'val', 'test')
 RING_RGB = (0.95, 0.05, 0.05)
 
 
@@ -163,26 +158,15 @@ def generate_small_object_dataset(out_dir,
     if min(sizes.values()) < 1:
         raise ValueError(f'num_videos={num_videos} leaves an empty split: '
                          f'{sizes}')
-    index, counts = 0, {}
-    for split in SPLITS:
-        os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
-        lines = []
-        for k in range(sizes[split]):
-            rng = np.random.default_rng([seed, index])
-            label = index % len(CLASSES)
-            clip, _ = render_clip(rng, label, size=size, frames=frames,
-                                  object_size=object_size, period=period)
-            rel = f'videos/{split}/{k:05d}.mp4'
-            write_video(osp.join(out_dir, rel), clip, fps=fps)
-            lines.append(f'{rel} {label}')
-            if index == 0:
-                _check_decodes(osp.join(out_dir, rel), frames, size)
-            index += 1
-        with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-            f.write(''.join(line + '\n' for line in lines))
-        counts[split] = len(lines)
-    with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write(''.join(name + '\n' for name in CLASSES))
+
+    def render(rng, index, k):
+        label = index % len(CLASSES)
+        clip, _ = render_clip(rng, label, size=size, frames=frames,
+                              object_size=object_size, period=period)
+        return clip, label
+
+    counts = write_labelled_splits(out_dir, sizes, render, CLASSES, seed,
+                                   frames, size, fps)
     meta = dict(
         num_videos=num_videos, frames=frames, size=size,
         object_size=object_size, period=period, seed=seed,
