@@ -37,9 +37,11 @@ def tiny_policy():
 
 
 def tiny_model_cfg(policy=True, **kwargs):
+    """``policy``: True (the tiny policy), False (none) or a config."""
+    if policy is True:
+        policy = tiny_policy()
     cfg = dict(type='AdaMMLRecognizer', modalities=('rgb', 'audio', 'motion'),
-               subnets=tiny_subnets(), policy=tiny_policy() if policy
-               else None)
+               subnets=tiny_subnets(), policy=policy or None)
     cfg.update(kwargs)
     return cfg
 

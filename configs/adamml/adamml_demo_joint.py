@@ -17,7 +17,11 @@ param_scheduler = [
 ]
 optim_wrapper = dict(
     optimizer=dict(lr=1e-3),
-    paramwise_cfg=dict(custom_keys=dict(policy=dict(lr_mult=10.0))))
+    paramwise_cfg=dict(
+        custom_keys={
+            'policy': dict(lr_mult=10.0),
+            'policy.backbones': dict(lr_mult=1.0)
+        }))
 custom_hooks = [
     dict(type='EpochSeedHook'),
     dict(type='ConfigCheckHook'),

@@ -16,13 +16,16 @@ def test_stages_chain_with_load_from():
     warm = Config.fromfile(DEMO / 'adamml_demo_warmup.py')
     joint = Config.fromfile(DEMO / 'adamml_demo_joint.py')
     fine = Config.fromfile(DEMO / 'adamml_demo_finetune.py')
-    assert warm.model.policy is None and warm.load_from is None
+    assert warm.model.keep_all and warm.load_from is None
+    assert warm.model.policy_pretrain_loss_weight > 0
     assert joint.model.policy.type == 'AdaMMLPolicy'
     assert joint.load_from == (
         f'work_dirs/adamml_demo_warmup/epoch_{warm.train_cfg.max_epochs}.pth')
     assert fine.load_from == (
         f'work_dirs/adamml_demo_joint/epoch_{joint.train_cfg.max_epochs}.pth')
-    assert fine.model['freeze'] == ('policy', )
+    assert 'freeze' not in fine.model
+    assert dict(type='FreezeSubmodulesHook', modules=['policy']) in \
+        fine.custom_hooks
     assert any(h.type == 'GumbelTemperatureHook' for h in joint.custom_hooks)
     assert joint.optim_wrapper.paramwise_cfg.custom_keys.policy.lr_mult == 10
 

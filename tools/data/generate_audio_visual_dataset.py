@@ -4,6 +4,7 @@
 Usage:
     python tools/data/generate_audio_visual_dataset.py OUT_DIR
         [--num-per-class N] [--frames F] [--size S] [--seed X]
+        [--picture-audio {noise,random_tone}]
 
 See mmtin/datasets/synthetic/audio_visual.py; configs/adamml/*demo* read
 ``data/audio_visual``.
@@ -31,6 +32,9 @@ def parse_args(argv=None):
     parser.add_argument('--frames', type=int, default=16)
     parser.add_argument('--size', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--picture-audio', default='noise', choices=('noise', 'random_tone'),
+        help='sound of the picture-decided classes')
     return parser.parse_args(argv)
 
 
@@ -38,7 +42,8 @@ def main(argv=None):
     args = parse_args(argv)
     meta = generate_audio_visual_dataset(
         args.out_dir, num_per_class=args.num_per_class, frames=args.frames,
-        size=args.size, seed=args.seed)
+        size=args.size, seed=args.seed,
+        picture_audio=args.picture_audio)
     print(f'wrote {sum(meta["counts"].values())} videos {meta["counts"]} '
           f'to {args.out_dir}')
 

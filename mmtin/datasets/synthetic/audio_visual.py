@@ -3,16 +3,23 @@
 
 Every video shows a coloured square sliding over a textured background
 (the same motion distribution in every class) and carries a mono AAC audio
-track with a pure tone plus a little noise:
+track:
 
 * class 0 ``red_square`` and class 1 ``blue_square``: decided by the
-  picture alone; the tone is low or high at random (it carries no
-  information);
+  picture alone; their sound tells red from blue in no way. With
+  ``picture_audio='noise'`` (default) it is quiet broadband noise, with
+  ``'random_tone'`` a low or a high tone at random;
 * class 2 ``green_low_tone`` and class 3 ``green_high_tone``: the very same
-  kind of green-square picture; only the tone (low vs high) decides.
+  kind of green-square picture; only the tone (low vs high, plus a little
+  noise) decides.
 
-So RGB is needed for every video, audio only for the green ones, and the
-RGB-difference motion carries no class information at all. Layout written
+So red vs blue needs the picture and low vs high the sound, and the
+RGB-difference motion carries no class information at all. With
+``'noise'`` a clip of a sound class is recognised from its sound alone (a
+tone means green), so an adaptive model can skip the picture there and the
+sound on the picture classes; with ``'random_tone'`` every clip needs the
+picture (a tone alone is ambiguous) and the sound classes need both.
+Layout written
 by :func:`generate_audio_visual_dataset`::
 
     OUT_DIR/
@@ -84,15 +91,22 @@ def tone(freq: float, seconds: float, sample_rate: int,
     return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
+PICTURE_AUDIO = ('noise', 'random_tone')
+
+
 def render_sample(rng, label: int, size: int = 32, frames: int = 16,
                   fps: int = 8, sample_rate: int = 16000,
-                  tones=(500.0, 2000.0)):
+                  tones=(500.0, 2000.0), picture_audio: str = 'noise'):
     """Frames and waveform of one video of class ``label``.
 
     Returns:
         tuple[numpy.ndarray, numpy.ndarray, int]: frames ``uint8 [T, size,
-        size, 3]``, waveform, and the tone index used (0 low, 1 high).
+        size, 3]``, waveform, and the tone index used (0 low, 1 high; -1:
+        no tone, the noise of a picture class).
     """
+    if picture_audio not in PICTURE_AUDIO:
+        raise ValueError(f'picture_audio must be one of {PICTURE_AUDIO}, '
+                         f'got {picture_audio!r}')
     coarse = rng.random((4, 4, 3)) * 0.3 + 0.35
     bg = np.kron(coarse, np.ones((size // 4, size // 4, 1)))
     bg = bg + rng.normal(0, 0.03, bg.shape)
@@ -106,11 +120,14 @@ def render_sample(rng, label: int, size: int = 32, frames: int = 16,
         img = bg.copy()
         img[y:y + side, x:x + side] = colour
         out[i] = np.rint(np.clip(img, 0, 1) * 255)
+    seconds = frames / fps
     if label in SOUND_CLASSES:
         which = label - SOUND_CLASSES[0]
-    else:
+    elif picture_audio == 'random_tone':
         which = int(rng.integers(2))
-    seconds = frames / fps
+    else:  # noise: no tone; as loud overall as a tone (rms ~0.2)
+        wave = rng.normal(0, 0.2, int(round(seconds * sample_rate)))
+        return out, np.clip(wave, -1, 1).astype(np.float32), -1
     wave = tone(tones[which] * rng.uniform(0.97, 1.03), seconds, sample_rate)
     wave = wave + rng.normal(0, 0.01, wave.shape).astype(np.float32)
     return out, wave, which
@@ -123,7 +140,8 @@ def generate_audio_visual_dataset(out_dir: str,
                                   size: int = 32,
                                   sample_rate: int = 16000,
                                   split_ratio=(0.5, 0.1, 0.4),
-                                  seed: int = 0) -> dict:
+                                  seed: int = 0,
+                                  picture_audio: str = 'noise') -> dict:
     """Write the dataset (see the module docstring).
 
     Args:
@@ -137,12 +155,18 @@ def generate_audio_visual_dataset(out_dir: str,
         split_ratio (tuple[float]): Train/val/test fractions.
             Default: (0.5, 0.1, 0.4).
         seed (int): Random seed. Default: 0.
+        picture_audio (str): Sound of the picture classes: ``'noise'``
+            or ``'random_tone'`` (see the module docstring).
+            Default: 'noise'.
 
     Returns:
         dict: The parameters and per-split counts (also in meta.json).
     """
     if size % 2 or size < 8:
         raise ValueError(f'size must be even and >= 8, got {size}')
+    if picture_audio not in PICTURE_AUDIO:
+        raise ValueError(f'picture_audio must be one of {PICTURE_AUDIO}, '
+                         f'got {picture_audio!r}')
     if num_per_class < 3:
         raise ValueError(f'num_per_class must be >= 3, got {num_per_class}')
     rng = np.random.default_rng(seed)
@@ -156,7 +180,8 @@ def generate_audio_visual_dataset(out_dir: str,
         for label in range(len(CLASSES)):
             for _ in range(count):
                 frames_, wave, _ = render_sample(
-                    rng, label, size, frames, fps, sample_rate)
+                    rng, label, size, frames, fps, sample_rate,
+                    picture_audio=picture_audio)
                 rel = f'videos/{split}/{index:05d}.mp4'
                 write_av_video(osp.join(out_dir, rel), frames_, fps, wave,
                                sample_rate)
@@ -170,6 +195,7 @@ def generate_audio_visual_dataset(out_dir: str,
     meta = dict(classes=list(CLASSES), sound_classes=list(SOUND_CLASSES),
                 num_per_class=num_per_class, frames=frames, fps=fps,
                 size=size, sample_rate=sample_rate, seed=seed,
+                picture_audio=picture_audio,
                 counts={s: len(lines[s]) for s in SPLITS})
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)

@@ -38,6 +38,12 @@ class AdaMMLPolicy(BaseModule):
         lstm_channels (int): LSTM hidden size. Default: 256.
         act_cfg (dict): MLP activation. Default: dict(type='ReLU').
         tau (float): Initial Gumbel-Softmax temperature. Default: 5.0.
+        num_classes (int, optional): Adds one linear probe per modality
+            on the pooled backbone features (:meth:`probe_logits`), so
+            that the cheap backbones can be pre-trained on the task in a
+            warm-up stage (see ``AdaMMLRecognizer.policy_pretrain_loss_
+            weight``) where no pre-trained weights are used. The probes
+            play no part in the decisions. Default: None.
         init_cfg (dict, optional): Initialisation config. Default: None.
     """
 
@@ -51,6 +57,7 @@ class AdaMMLPolicy(BaseModule):
                  lstm_channels: int = 256,
                  act_cfg: dict = dict(type='ReLU'),
                  tau: float = 5.0,
+                 num_classes: Optional[int] = None,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.modalities = tuple(modalities)
@@ -65,6 +72,12 @@ class AdaMMLPolicy(BaseModule):
             {m: MODELS.build(backbones[m])
              for m in self.modalities})
         in_ch = sum(feat_channels.get(m, 1280) for m in self.modalities)
+        self.probes = None
+        if num_classes is not None:
+            self.probes = nn.ModuleDict({
+                m: nn.Linear(feat_channels.get(m, 1280), num_classes)
+                for m in self.modalities
+            })
         layers = []
         for ch in mlp_channels:
             layers += [nn.Linear(in_ch, ch), build_activation_layer(act_cfg)]
@@ -87,6 +100,22 @@ class AdaMMLPolicy(BaseModule):
         if isinstance(feat, (tuple, list)):
             feat = feat[-1]
         return F.adaptive_avg_pool2d(feat, 1).flatten(1)
+
+    def probe_logits(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """Per-segment class logits of each modality's linear probe.
+
+        Args:
+            inputs (dict[str, Tensor]): ``(N * S, C, H, W)`` per modality.
+
+        Returns:
+            dict[str, Tensor]: ``(N * S, num_classes)`` per modality.
+        """
+        if self.probes is None:
+            raise ValueError('AdaMMLPolicy: probe_logits needs num_classes')
+        return {
+            m: self.probes[m](self._features(m, inputs[m]))
+            for m in self.modalities
+        }
 
     def forward(self, inputs: Dict[str, Tensor],
                 num_segments: int) -> Tensor:

@@ -62,6 +62,13 @@ class AdaMMLRecognizer(BaseModel):
     so skipped compute is really saved. ``policy=None`` keeps every
     modality in every segment (warm-up and the all-modalities baseline).
 
+    The policy's own state decides how it acts: in train mode it samples
+    (Gumbel), in eval mode it decides by argmax; the efficiency loss is
+    added while it has trainable parameters. The fine-tuning stage freezes
+    it with ``FreezeSubmodulesHook(modules=['policy'])`` (no gradients,
+    kept in eval mode): argmax decisions, no efficiency loss, so the main
+    network trains on the policy's test-time decisions.
+
     Inputs (after the data preprocessor), per modality: ``rgb`` ``(N, S,
     3, H, W)``; ``motion`` ``(N, S, K, 3, H, W)``, turned into RGB
     differences with TDN's ``pooled_differences`` (``(K - 1) * 3``
@@ -84,10 +91,15 @@ class AdaMMLRecognizer(BaseModel):
         modality_loss_weight (float): Weight of an extra cross-entropy per
             modality (on its own segment-averaged logits); the warm-up
             stage uses it. Default: 0.
-        freeze (Sequence[str]): Attribute paths of sub-modules to freeze
-            (no gradients, eval mode), e.g. ``('policy', )`` for the
-            fine-tuning stage; a frozen policy decides by argmax.
-            Default: ().
+        keep_all (bool): Keep every modality in every segment even though
+            a policy is configured (the policy makes no decisions; the
+            warm-up stage, which pre-trains the policy's backbones with
+            ``policy_pretrain_loss_weight``). Default: False.
+        policy_pretrain_loss_weight (float): Weight of a cross-entropy
+            per modality on the policy's linear probes (``AdaMMLPolicy(
+            num_classes=...)``), segment-averaged: trains the policy's
+            cheap backbones on the task, standing in for the ImageNet
+            pre-training of the paper's policy. Default: 0.
         real_skip (bool): Skip computation at evaluation. Default: True.
         data_preprocessor (dict, optional): Default: a
             ``MultiModalDataPreprocessor`` (ImageNet mean/std for rgb and
@@ -103,7 +115,8 @@ class AdaMMLRecognizer(BaseModel):
                  cost_weights: Optional[Sequence[float]] = None,
                  gamma: float = 10.0,
                  modality_loss_weight: float = 0.0,
-                 freeze: Sequence[str] = (),
+                 keep_all: bool = False,
+                 policy_pretrain_loss_weight: float = 0.0,
                  real_skip: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg=None) -> None:
@@ -159,30 +172,35 @@ class AdaMMLRecognizer(BaseModel):
         self.cost_weights = cost_weights
         self.gamma = gamma
         self.modality_loss_weight = modality_loss_weight
+        self.keep_all = keep_all
+        self.policy_pretrain_loss_weight = policy_pretrain_loss_weight
+        if policy_pretrain_loss_weight and (
+                self.policy is None
+                or getattr(self.policy, 'probes', None) is None):
+            raise ValueError(
+                'AdaMMLRecognizer: policy_pretrain_loss_weight needs a '
+                'policy with linear probes (AdaMMLPolicy(num_classes=...))')
         self.real_skip = real_skip
-        self.freeze = tuple(freeze)
-        for name in self.freeze:
-            module = self._frozen_module(name)
-            for p in module.parameters():
-                p.requires_grad_(False)
         self._flops_cache: Dict = {}
 
-    def _frozen_module(self, name: str) -> nn.Module:
-        module = self
-        for part in name.split('.'):
-            module = getattr(module, part, None)
-            if not isinstance(module, nn.Module):
-                raise ValueError(
-                    f'AdaMMLRecognizer: freeze entry {name!r} does not name '
-                    'a sub-module (e.g. "policy" or "subnets.rgb")')
-        return module
+    @property
+    def policy_decides(self) -> bool:
+        """A policy is configured and makes the keep/skip decisions."""
+        return self.policy is not None and not self.keep_all
 
-    def train(self, mode: bool = True) -> 'AdaMMLRecognizer':
-        """Set the mode; frozen sub-modules stay in eval mode."""
-        super().train(mode)
-        for name in self.freeze:
-            self._frozen_module(name).eval()
-        return self
+    @property
+    def policy_samples(self) -> bool:
+        """Gumbel-sampled decisions: the policy is in train mode (else
+        argmax, as at test time)."""
+        return self.policy_decides and self.training and \
+            self.policy.training
+
+    @property
+    def policy_learns(self) -> bool:
+        """The efficiency loss is added: the policy has trainable
+        parameters (``FreezeSubmodulesHook`` turns them off)."""
+        return self.policy_decides and any(
+            p.requires_grad for p in self.policy.parameters())
 
     # ---------------------------------------------------------------- inputs
     def segment_inputs(self, inputs: Dict[str, Tensor]) -> Dict[str, Tensor]:
@@ -215,10 +233,10 @@ class AdaMMLRecognizer(BaseModel):
     def decide(self, x: Dict[str, Tensor], num: int, seg: int) -> Tensor:
         """``(N, S, M)`` keep decisions (straight-through while learning)."""
         first = x[self.modalities[0]]
-        if self.policy is None:
+        if not self.policy_decides:
             return first.new_ones(num, seg, len(self.modalities))
         logits = self.policy(x, seg)
-        if self.training and 'policy' not in self.freeze:
+        if self.policy_samples:
             return hard_gumbel_softmax(logits, self.policy.tau)[..., 1]
         return (logits[..., 1] > logits[..., 0]).to(first.dtype)
 
@@ -274,7 +292,14 @@ class AdaMMLRecognizer(BaseModel):
             for m, z in zip(self.modalities, seg_logits):
                 losses[f'loss_{m}'] = self.modality_loss_weight * \
                     F.cross_entropy(z.mean(1), labels)
-        if self.policy is not None and 'policy' not in self.freeze:
+        if self.policy_pretrain_loss_weight:
+            x = self.segment_inputs(inputs)
+            num = labels.shape[0]
+            for m, z in self.policy.probe_logits(x).items():
+                losses[f'loss_policy_{m}'] = \
+                    self.policy_pretrain_loss_weight * F.cross_entropy(
+                        z.view(num, -1, z.shape[-1]).mean(1), labels)
+        if self.policy_learns:
             losses.update(
                 adamml_efficiency_loss(u, logits, labels, self.cost_weights,
                                        self.gamma))
@@ -292,7 +317,7 @@ class AdaMMLRecognizer(BaseModel):
                 for m in self.modalities
             }
             flops['policy'] = 0
-            if self.policy is not None:
+            if self.policy_decides:
                 flops['policy'] = module_flops(
                     _PolicyCall(self.policy, self.modalities, seg),
                     tuple(x[m][:seg] for m in self.modalities))

@@ -176,15 +176,34 @@ def test_predict_reports_usage_and_flops_of_what_ran():
     assert part > 2 * per['rgb'] + per['audio']  # + the policy's share
 
 
-def test_freeze_policy():
-    model = _build(freeze=('policy', ))
+def test_policy_frozen_by_the_hook_decides_by_argmax_without_loss():
+    """Fine-tuning: FreezeSubmodulesHook(modules=['policy']) freezes the
+    policy; the recognizer follows the policy's eval mode."""
+    from types import SimpleNamespace
+
+    from mmaction.registry import HOOKS
+    model = _build()
+    inputs = tiny_inputs()
+    losses = model(inputs, _samples([0, 1]), mode='loss')
+    assert 'loss_usage' in losses and 'loss_wrong' in losses
+    hook = HOOKS.build(dict(type='FreezeSubmodulesHook', modules=['policy']))
+    runner = SimpleNamespace(
+        model=model, logger=SimpleNamespace(info=lambda *a: None))
+    hook.before_train(runner)
     model.train()
-    assert not model.policy.training
+    hook.before_train_iter(runner, 0)
+    assert model.training and not model.policy.training
     assert all(not p.requires_grad for p in model.policy.parameters())
-    losses = model(tiny_inputs(), _samples([0, 1]), mode='loss')
+    assert not model.policy_learns and not model.policy_samples
+    losses = model(inputs, _samples([0, 1]), mode='loss')
     assert 'loss_usage' not in losses  # the policy no longer learns
-    with pytest.raises(ValueError, match='freeze'):
-        _build(freeze=('nothing_here', ))
+    # argmax decisions, the same as at test time (no Gumbel noise)
+    x = model.segment_inputs(inputs)
+    with torch.no_grad():
+        logits = model.policy(x, 3)
+        u = model.decide(x, 2, 3)
+    torch.testing.assert_close(u, (logits[..., 1] > logits[..., 0]).float())
+    assert not hasattr(model, 'freeze')
 
 
 def test_bad_config_and_inputs_are_named():
@@ -200,3 +219,53 @@ def test_bad_config_and_inputs_are_named():
     del inputs['audio']
     with pytest.raises(KeyError, match='"audio"'):
         model(inputs, mode='tensor')
+
+
+def test_keep_all_warm_up_pretrains_the_policy_backbones_only():
+    """Warm-up: the policy decides nothing (every modality kept, no policy
+    FLOPs, no efficiency loss) but its backbones learn through the linear
+    probes; the probes play no part in the decisions."""
+    from adamml_helpers import tiny_policy
+    model = _build(keep_all=True, policy_pretrain_loss_weight=0.5,
+                   policy=dict(tiny_policy(), num_classes=4))
+    inputs = tiny_inputs()
+    labels = torch.tensor([0, 3])
+    model.zero_grad()
+    losses = model(inputs, _samples(labels), mode='loss')
+    assert 'loss_usage' not in losses and 'loss_wrong' not in losses
+    assert float(losses['usage_rgb']) == 1.0
+    # the probe loss: 0.5 * CE of the segment-averaged probe logits
+    x = model.segment_inputs(inputs)
+    probe = model.policy.probe_logits(x)
+    for m in MODS:
+        expected = 0.5 * F.cross_entropy(probe[m].view(2, 3, -1).mean(1),
+                                         labels)
+        torch.testing.assert_close(losses[f'loss_policy_{m}'], expected)
+    sum(v for k, v in losses.items() if k.startswith('loss_policy')
+        ).backward()
+    assert model.policy.backbones.rgb.conv1.conv.weight.grad.abs().sum() > 0
+    assert model.policy.lstm.weight_ih.grad is None  # decides nothing
+    # evaluation: every modality in every segment, the policy not run
+    model.eval()
+    calls = []
+    model.policy.register_forward_pre_hook(lambda *a: calls.append(1))
+    with torch.no_grad():
+        out = model(inputs, _samples(labels), mode='predict')
+    assert not calls
+    assert torch.equal(out[0].modality_usage, torch.ones(3))
+    per = model.segment_flops(model.segment_inputs(inputs), 3)
+    assert per['policy'] == 0
+    # the same weights with the policy deciding (the joint stage)
+    model.keep_all = False
+    model._flops_cache.clear()
+    with torch.no_grad():
+        model(inputs, _samples(labels), mode='predict')
+    assert calls
+
+
+def test_policy_pretrain_needs_probes():
+    with pytest.raises(ValueError, match='num_classes'):
+        MODELS.build(tiny_model_cfg(policy_pretrain_loss_weight=1.0))
+    with pytest.raises(ValueError, match='num_classes'):
+        MODELS.build(tiny_model_cfg(policy=False,
+                                    policy_pretrain_loss_weight=1.0))
