@@ -28,7 +28,7 @@ def _seed(ada_top1=1.0):
 
 def test_defaults_and_new_options():
     args = ev.parse_args([])
-    assert args.split == 'test' and args.picture_audio == 'noise'
+    assert args.split == 'test' and args.picture_audio == 'random_tone'
     assert args.models == list(ev.MODELS) and args.out_dir is None
     args = ev.parse_args(['--split', 'val', '--models', 'adamml'])
     assert args.split == 'val' and args.models == ['adamml']

@@ -6,7 +6,7 @@ Usage::
     flock /tmp/mmtin-heavy.lock python tools/analysis/adamml_evidence.py \
         [--work-dir work_dirs/adamml_evidence] [--data-root
         data/audio_visual] [--seeds 0 1 2] [--num-per-class 50]
-        [--epochs 3 6 1] [--picture-audio noise] [--split test]
+        [--epochs 3 6 1] [--picture-audio random_tone] [--split test]
         [--models adamml all_modalities rgb_only] [--out-dir docs]
 
 For every seed, through MMEngine's ``Runner.from_cfg`` (what
@@ -69,7 +69,8 @@ def parse_args(argv=None):
         metavar=('WARMUP', 'JOINT', 'FINETUNE'))
     parser.add_argument('--data-seed', type=int, default=0)
     parser.add_argument(
-        '--picture-audio', default='noise', choices=('noise', 'random_tone'),
+        '--picture-audio', default='random_tone',
+        choices=('random_tone', 'noise'),
         help='sound of the picture-decided classes (see the generator)')
     parser.add_argument(
         '--split', default='test', choices=('test', 'val'),

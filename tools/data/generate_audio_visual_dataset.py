@@ -4,7 +4,7 @@
 Usage:
     python tools/data/generate_audio_visual_dataset.py OUT_DIR
         [--num-per-class N] [--frames F] [--size S] [--seed X]
-        [--picture-audio {noise,random_tone}]
+        [--picture-audio {random_tone,noise}]
 
 See mmtin/datasets/synthetic/audio_visual.py; configs/adamml/*demo* read
 ``data/audio_visual``.
@@ -33,7 +33,8 @@ def parse_args(argv=None):
     parser.add_argument('--size', type=int, default=32)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
-        '--picture-audio', default='noise', choices=('noise', 'random_tone'),
+        '--picture-audio', default='random_tone',
+        choices=('random_tone', 'noise'),
         help='sound of the picture-decided classes')
     return parser.parse_args(argv)
 

@@ -7,18 +7,17 @@ track:
 
 * class 0 ``red_square`` and class 1 ``blue_square``: decided by the
   picture alone; their sound tells red from blue in no way. With
-  ``picture_audio='noise'`` (default) it is quiet broadband noise, with
-  ``'random_tone'`` a low or a high tone at random;
+  ``picture_audio='random_tone'`` (default) it is a low or a high tone at
+  random, with ``'noise'`` broadband noise;
 * class 2 ``green_low_tone`` and class 3 ``green_high_tone``: the very same
   kind of green-square picture; only the tone (low vs high, plus a little
   noise) decides.
 
 So red vs blue needs the picture and low vs high the sound, and the
 RGB-difference motion carries no class information at all. With
-``'noise'`` a clip of a sound class is recognised from its sound alone (a
-tone means green), so an adaptive model can skip the picture there and the
-sound on the picture classes; with ``'random_tone'`` every clip needs the
-picture (a tone alone is ambiguous) and the sound classes need both.
+``'random_tone'`` a tone alone is ambiguous (it may come with any colour),
+so the sound classes need to know both the colour and the tone; with
+``'noise'`` a tone means green, so the sound alone decides them.
 Layout written
 by :func:`generate_audio_visual_dataset`::
 
@@ -96,7 +95,8 @@ PICTURE_AUDIO = ('noise', 'random_tone')
 
 def render_sample(rng, label: int, size: int = 32, frames: int = 16,
                   fps: int = 8, sample_rate: int = 16000,
-                  tones=(500.0, 2000.0), picture_audio: str = 'noise'):
+                  tones=(500.0, 2000.0),
+                  picture_audio: str = 'random_tone'):
     """Frames and waveform of one video of class ``label``.
 
     Returns:
@@ -141,7 +141,7 @@ def generate_audio_visual_dataset(out_dir: str,
                                   sample_rate: int = 16000,
                                   split_ratio=(0.5, 0.1, 0.4),
                                   seed: int = 0,
-                                  picture_audio: str = 'noise') -> dict:
+                                  picture_audio: str = 'random_tone') -> dict:
     """Write the dataset (see the module docstring).
 
     Args:
@@ -155,9 +155,9 @@ def generate_audio_visual_dataset(out_dir: str,
         split_ratio (tuple[float]): Train/val/test fractions.
             Default: (0.5, 0.1, 0.4).
         seed (int): Random seed. Default: 0.
-        picture_audio (str): Sound of the picture classes: ``'noise'``
-            or ``'random_tone'`` (see the module docstring).
-            Default: 'noise'.
+        picture_audio (str): Sound of the picture classes:
+            ``'random_tone'`` or ``'noise'`` (see the module docstring).
+            Default: 'random_tone'.
 
     Returns:
         dict: The parameters and per-split counts (also in meta.json).
