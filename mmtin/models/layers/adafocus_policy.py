@@ -116,9 +116,12 @@ class AdaFocusPolicy(BaseModule):
         self.ppo_cfg = dict(_PPO_DEFAULTS, **(ppo_cfg or {}))
         if actor_type == 'conv':
             self.scorer = nn.Sequential(
+                # replicate padding: a border cell sees a neighbourhood
+                # like an inner one (zeros would mark the border, and
+                # the actor would learn to avoid it)
                 ConvModule(in_channels, reduce_channels, 3, padding=1,
                            conv_cfg=conv_cfg, norm_cfg=norm_cfg,
-                           act_cfg=act_cfg),
+                           act_cfg=act_cfg, padding_mode='replicate'),
                 ConvModule(reduce_channels, 1, 1, conv_cfg=conv_cfg,
                            act_cfg=None))
             if action_type == 'discrete':

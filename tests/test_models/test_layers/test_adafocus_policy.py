@@ -138,13 +138,23 @@ def test_conv_actor_is_translation_equivariant():
     pattern = torch.randn(8, 2, 2)
     a = torch.zeros(1, 1, 8, 6, 6)
     b = torch.zeros(1, 1, 8, 6, 6)
-    a[..., 1:3, 0:2] = pattern
-    b[..., 3:5, 3:5] = pattern
+    a[..., 1:3, 1:3] = pattern
+    b[..., 3:5, 2:4] = pattern
     la = policy(a)['logits'].view(6, 6)
     lb = policy(b)['logits'].view(6, 6)
     # cells whose 3x3 neighbourhood (both maps) stays inside the map
-    torch.testing.assert_close(lb[3:5, 3:5], la[1:3, 0:2])
+    torch.testing.assert_close(lb[3:5, 2:4], la[1:3, 1:3])
     assert la.argmax() != lb.argmax()
+
+
+def test_conv_actor_has_no_preferred_place_on_a_uniform_glance():
+    """Replicate padding: on a map whose cells are all alike, border
+    cells score like inner ones (zero padding would mark the border)."""
+    torch.manual_seed(0)
+    policy = _conv_policy(action_type='discrete', action_dim=36).eval()
+    feats = torch.randn(1, 1, 8, 1, 1).expand(1, 1, 8, 6, 6)
+    logits = policy(feats)['logits']
+    torch.testing.assert_close(logits, logits[..., :1].expand_as(logits))
 
 
 def test_conv_actor_soft_argmax_hand_computed():
