@@ -2,9 +2,10 @@
 """A synthetic dataset whose class is decided by one small moving object.
 
 Built for AdaFocus (spatially adaptive recognition): every video shows a
-large cluttered frame (smooth colour noise plus static unsaturated discs)
-and one small *target*: a square with a saturated ring (red for classes 0
-and 1, blue for 2 and 3) whose inside carries a fine grey stripe texture.
+large cluttered frame (smooth tinted-grey noise plus static discs of muted
+colours) and one small *target*: a square with a saturated ring (red for
+classes 0 and 1, blue for 2 and 3) whose inside carries a fine grey stripe
+texture.
 The ring colour is the coarse cue a glance can see (it tells the pair and
 where the target is); the texture decides the class within the pair:
 
@@ -18,9 +19,9 @@ a random place and moves along a straight line. All four textures have the
 same mean, and a ``period x period`` box filter (an ``area`` downsample by
 ``period``, 96 -> 24 pixels by default) maps every one of them to the same
 flat grey: a glance at ``size / period`` pixels finds the coloured ring
-(and so the pair) but cannot tell the class, while a ``P x P`` patch at full resolution over the
-target can. The videos are lossless H.264 (``crf=0``, yuv444p), so
-textures survive.
+(and so the pair) but cannot tell the class, while a ``P x P`` patch at
+full resolution over the target can. The videos are lossless H.264
+(``crf=0``, yuv444p), so textures survive.
 
 Layout written by :func:`generate_small_object_dataset`::
 
@@ -51,9 +52,15 @@ def _texture(label, side, period, phase):
 
 
 def _clutter(rng, size, num_discs):
-    """Smooth colour noise plus static discs of unsaturated colours."""
+    """Smooth tinted-grey noise plus static discs of muted colours.
+
+    Every clutter colour has its channels within 0.2 of each other, so the
+    target's ring (0.9) stays the one saturated thing even in the glance,
+    where it blends with its neighbours to about half its saturation.
+    """
     cells = 4
-    coarse = rng.random((cells + 1, cells + 1, 3)) * 0.5 + 0.25
+    coarse = rng.uniform(0.25, 0.75, (cells + 1, cells + 1, 1)) + \
+        rng.uniform(0, 0.2, (cells + 1, cells + 1, 3))
     pos = np.linspace(0, cells, size)
     i0 = np.minimum(pos.astype(int), cells - 1)
     w = (pos - i0)[:, None, None]
@@ -64,9 +71,7 @@ def _clutter(rng, size, num_discs):
     for _ in range(num_discs):
         r = rng.uniform(3, size / 10)
         cx, cy = rng.uniform(0, size, 2)
-        # unsaturated (channels within 0.4 of each other): only the
-        # target's ring has a saturated colour
-        colour = rng.uniform(0.1, 0.5) + rng.uniform(0, 0.4, 3)
+        colour = rng.uniform(0.1, 0.7) + rng.uniform(0, 0.2, 3)
         frame[(xx - cx)**2 + (yy - cy)**2 <= r * r] = colour
     return frame
 
