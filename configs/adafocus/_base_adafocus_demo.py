@@ -4,15 +4,19 @@
 # 96x96 frames, a 16x16 target = 2.8% of the frame), MMAction2's stock
 # video pipeline, 4 segments, tiny backbones trained from scratch on a CPU.
 # glancer: MMAction2 MobileNetV2 (x0.25) on the frame downsampled to 24x24
-# (`area`: the 4-px texture that decides the class is invisible there);
-# focuser: mmpretrain ResNet-18 (16 base channels) on a 48x48 patch.
+# (`area`: the 4-px texture that decides the class is invisible there, the
+# ring colour is not), its stride-4 map (6x6) feeds the policy;
+# focuser: mmpretrain ResNet-18 (16 base channels) on a 40x40 patch.
+# Policy: the translation-equivariant `actor_type='conv'` (one score per
+# glance-map cell = one of 6x6 patch positions); the published recurrent
+# actor is in the ActivityNet / Something-Something configs.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmtin'], allow_failed_imports=False)
 
 data_root = 'data/small_object'
 num_segments = 4
 frame_size = 96
-patch_size = 48
+patch_size = 40
 glance_size = 24
 num_classes = 4
 
@@ -58,7 +62,7 @@ del _loader
 val_evaluator = [dict(type='AccMetric'), dict(type='AdaFocusFLOPsMetric')]
 test_evaluator = val_evaluator
 
-glance_channels = 8  # MobileNetV2 x0.25, stage index 2 (stride 8)
+glance_channels = 8  # MobileNetV2 x0.25, stage index 1 (stride 4)
 focus_channels = 128  # ResNet-18 with 16 base channels, last stage
 model = dict(
     type='AdaFocusRecognizer',
@@ -69,7 +73,7 @@ model = dict(
     frame_size=frame_size,
     patch_mode='random',
     glancer=dict(
-        type='MobileNetV2', widen_factor=0.25, out_indices=(2, ),
+        type='MobileNetV2', widen_factor=0.25, out_indices=(1, ),
         pretrained=None),
     focuser=dict(
         type='mmpretrain.ResNet', depth=18, stem_channels=16,
@@ -77,10 +81,11 @@ model = dict(
     policy=dict(
         type='AdaFocusPolicy',
         in_channels=glance_channels,
-        feat_size=(glance_size // 8, glance_size // 8),
+        feat_size=(glance_size // 4, glance_size // 4),
         reduce_channels=32,
         hidden_channels=128,
-        action_type='continuous'),
+        action_type='continuous',
+        actor_type='conv'),
     cls_head=dict(
         type='RecurrentClsHead',
         num_classes=num_classes,

@@ -6,7 +6,7 @@ _base_ = ['./_base_adafocus_demo.py']
 max_epochs = 3
 model = dict(
     patch_mode='v1',
-    policy=dict(action_type='discrete', action_dim=49))
+    policy=dict(action_type='discrete', action_dim=36))
 optim_wrapper = dict(optimizer=dict(lr=5e-4))
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
@@ -19,4 +19,4 @@ custom_hooks = [
     dict(type='BrokenVideoReportHook'),
     dict(type='FreezeSubmodulesHook', modules=['glancer', 'policy']),
 ]
-load_from = 'work_dirs/adafocus_v1_demo_stage2_ppo/epoch_6.pth'
+load_from = 'work_dirs/adafocus_v1_demo_stage2_ppo/epoch_8.pth'

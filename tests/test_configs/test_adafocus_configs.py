@@ -15,7 +15,8 @@ from mmtin.datasets.synthetic.small_object import \
     generate_small_object_dataset
 from mmtin.utils.model_analysis import disable_pretrained
 
-STAGES = ('adafocus_demo_stage1_random.py', 'adafocus_v2_demo_stage2_joint.py',
+STAGES = ('adafocus_demo_stage0_focuser.py',
+          'adafocus_demo_stage1_random.py', 'adafocus_v2_demo_stage2_joint.py',
           'adafocus_v1_demo_stage2_ppo.py',
           'adafocus_v1_demo_stage3_finetune.py',
           'plain_r18_fullframe_demo.py')
@@ -29,7 +30,8 @@ def tiny_data(tmp_path_factory):
     return str(root)
 
 
-def _cfg(repo_root, name, data_root, work_dir, load_from=None):
+def _cfg(repo_root, name, data_root, work_dir, load_from=None,
+         focuser_from=None):
     cfg = Config.fromfile(str(repo_root / 'configs' / 'adafocus' / name))
     cfg.work_dir = work_dir
     cfg.log_level = 'WARNING'
@@ -48,6 +50,8 @@ def _cfg(repo_root, name, data_root, work_dir, load_from=None):
         loader.dataset.data_prefix.video = data_root
     if load_from is not None:
         cfg.load_from = load_from
+    if focuser_from is not None:
+        cfg.model.focuser.init_cfg.checkpoint = focuser_from
     return cfg
 
 
@@ -65,30 +69,41 @@ def _changed(before, after):
 def test_stages_chain_and_run_one_iteration(repo_root, tiny_data, tmp_path):
     torch.manual_seed(0)
 
-    def run(name, load_from=None):
+    def run(name, load_from=None, focuser_from=None):
         cfg = _cfg(repo_root, name, tiny_data, str(tmp_path / name[:-3]),
-                   load_from)
+                   load_from, focuser_from)
         runner = Runner.from_cfg(cfg)
         runner.train()
         assert runner.iter == 1
         metrics = runner.test()
         return _state(osp.join(cfg.work_dir, 'epoch_1.pth')), metrics
 
-    stage1, metrics = run(STAGES[0])
+    # stage 0: the focuser backbone on whole frames (the plain model)
+    stage0, _ = run(STAGES[0])
+    # stage 1 starts its focuser from the stage-0 backbone
+    cfg = _cfg(repo_root, STAGES[1], tiny_data, str(tmp_path / 'x'),
+               focuser_from=_path(tmp_path, STAGES[0]))
+    init_default_scope('mmaction')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    for key, value in model.focuser.state_dict().items():
+        torch.testing.assert_close(value, stage0['backbone.' + key])
+    stage1, metrics = run(STAGES[1],
+                          focuser_from=_path(tmp_path, STAGES[0]))
     assert metrics['flops/frames_per_video'] == 4
     assert metrics['flops/gflops_per_video'] > 0
     # V2 joint: every part learns, starting from stage 1
-    v2, _ = run(STAGES[1], _path(tmp_path, STAGES[0]))
+    v2, _ = run(STAGES[2], _path(tmp_path, STAGES[1]))
     assert {'glancer', 'focuser', 'policy', 'cls_head'} <= _changed(
         stage1, v2)
     # V1 PPO: only the policy changes
-    ppo, _ = run(STAGES[2], _path(tmp_path, STAGES[0]))
+    ppo, _ = run(STAGES[3], _path(tmp_path, STAGES[1]))
     assert _changed(stage1, ppo) == {'policy'}
     # stage 3: policy and glancer frozen, focuser and classifier learn
-    stage3, _ = run(STAGES[3], _path(tmp_path, STAGES[2]))
+    stage3, _ = run(STAGES[4], _path(tmp_path, STAGES[3]))
     assert _changed(ppo, stage3) == {'focuser', 'cls_head'}
     # the plain model of the evidence
-    run(STAGES[4])
+    run(STAGES[5])
 
 
 def _path(tmp_path, name):

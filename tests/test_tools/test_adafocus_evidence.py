@@ -9,8 +9,9 @@ import pytest
 from script_loader import REPO_ROOT, load_script
 
 
-def _seed(a, b, c):
+def _seed(a, b, c, a2=0.5):
     return dict(a=dict(top1=a, gflops=0.03, seconds=1.),
+                a2=dict(top1=a2, gflops=0.03, seconds=1.),
                 b=dict(top1=b, gflops=0.10, seconds=1.),
                 c=dict(top1=c, gflops=0.03, seconds=1.))
 
@@ -24,9 +25,14 @@ def test_summary_and_claim_checks(tmp_path):
     assert rows['a']['std'] == pytest.approx(1.0)
     assert checks == dict(a_within_2_points_of_b=True,
                           a_flops_at_most_half_of_b=True,
-                          a_clearly_above_c=True)
+                          a_clearly_above_c=True,
+                          a2_within_2_points_of_b=False,
+                          a2_flops_at_most_half_of_b=True,
+                          a2_clearly_above_c=False)
     table = ev.markdown(rows, checks, [0, 1, 2])
-    assert '| (a) AdaFocusV2 (patch P) | 91.0 ± 1.0 |' in table
+    assert '| (a) AdaFocus V1, PPO policy (patch P) | 91.0 ± 1.0 |' in table
+    assert '| (a2) AdaFocusV2, differentiable crop (patch P) | 50.0 ± 0.0 |' \
+        in table
     assert '30% |' in table
     _, checks = ev.summarize({0: _seed(.80, .91, .78),
                               1: _seed(.81, .93, .80)})

@@ -6,25 +6,28 @@ Usage::
 
     flock /tmp/mmtin-heavy.lock python tools/analysis/adafocus_evidence.py \
         [--data-root data/small_object] [--work-dir work_dirs/adafocus_ev] \
-        [--seeds 0 1 2] [--epochs 2 2] [--threads 1] [--resume]
+        [--seeds 0 1 2] [--epochs 2 3 8 3] [--threads 1] [--resume]
 
 Rows (configs in ``configs/adafocus/``, trained from scratch with MMEngine's
-Runner, in this process, one after the other):
+Runner, in this process, one after the other; ``E0 E1 E2 E3`` = ``--epochs``,
+every row trains ``E0 + E1 + E2 + E3`` epochs in all):
 
-* (a) AdaFocusV2: ``adafocus_demo_stage1_random.py`` for ``E1`` epochs,
-  then ``adafocus_v2_demo_stage2_joint.py`` (``load_from`` stage 1) for
-  ``E2`` epochs;
+* (a) AdaFocus V1 (the paper's four stages): stage 0
+  ``adafocus_demo_stage0_focuser.py`` (the focuser backbone on whole frames)
+  for ``E0``, stage 1 ``adafocus_demo_stage1_random.py`` (random patches,
+  focuser from stage 0) for ``E1``, stage 2
+  ``adafocus_v1_demo_stage2_ppo.py`` (PPO, policy only) for ``E2``, stage 3
+  ``adafocus_v1_demo_stage3_finetune.py`` for ``E3``;
+* (a2) AdaFocusV2: the same stages 0 and 1, then
+  ``adafocus_v2_demo_stage2_joint.py`` (differentiable crop, everything
+  learns) for ``E2 + E3``;
 * (b) plain: ``plain_r18_fullframe_demo.py`` (the same focuser backbone on
-  the full frame) for ``E1 + E2`` epochs;
-* (c) control: ``adafocus_demo_stage1_random.py`` (random patches, the
-  method's idea removed) for ``E1 + E2`` epochs.
+  the full frame) for all epochs;
+* (c) control: stage 0, then ``adafocus_demo_stage1_random.py`` (random
+  patches, the method's idea removed) for ``E1 + E2 + E3``.
 
-Top-1 comes from the test loop (``AccMetric``); GFLOPs/video of (a)/(c) from
-``AdaFocusFLOPsMetric`` (glancer + focuser + policy + crop + classifier per
-frame, times frames used), of (b) from :func:`mmtin.utils.count_flops` on
-one test view; both count one multiply-add as one FLOP with
-:mod:`mmengine.analysis`. The data set (``--data-root``) is generated with
-:func:`generate_small_object_dataset` if it has no ``meta.json``.
+Stage 0 is trained once per seed and shared by (a), (a2) and (c); stage 1
+is shared by (a) and (a2).
 
 Writes ``WORK_DIR/adafocus_evidence.{md,json,png}`` and prints the table,
 the claim checks and the command.
@@ -34,12 +37,12 @@ import json
 import os
 import os.path as osp
 import statistics
-import sys
 import time
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'adafocus')
-ROWS = (('a', 'AdaFocusV2 (patch P)'),
+ROWS = (('a', 'AdaFocus V1, PPO policy (patch P)'),
+        ('a2', 'AdaFocusV2, differentiable crop (patch P)'),
         ('b', 'plain: same focuser, full frame'),
         ('c', 'control: random patches'))
 
@@ -50,27 +53,24 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/adafocus_evidence')
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     parser.add_argument(
-        '--epochs', nargs=2, type=int, default=[2, 2],
-        metavar=('E1', 'E2'),
-        help='AdaFocus stage 1 / stage 2 epochs; (b) and (c) get E1 + E2')
-    parser.add_argument('--num-videos', type=int, default=1000,
-                        help='videos to generate if --data-root is empty '
-                        '(80%% train, 5%% val, 15%% test)')
+        '--epochs', nargs=4, type=int, default=[2, 3, 8, 3],
+        metavar=('E0', 'E1', 'E2', 'E3'),
+        help='AdaFocus stage 0 / 1 / 2 / 3 epochs; every row trains their '
+        'sum')
+    parser.add_argument(
+        '--splits', nargs=3, type=int, default=[800, 100, 600],
+        metavar=('TRAIN', 'VAL', 'TEST'),
+        help='videos per split to generate if --data-root has no '
+        'meta.json (a large test split: one clip is 1/600 of top-1)')
     parser.add_argument('--threads', type=int, default=1,
                         help='torch intra-op threads')
-    parser.add_argument(
-        '--variant', choices=['v2', 'v1'], default='v2',
-        help='row (a): V2 joint stage 2 (default) or V1 PPO stage 2')
-    parser.add_argument(
-        '--baselines-from',
-        help='reuse rows (b) and (c) from this earlier work dir (same '
-        'data, seeds and epochs)')
     parser.add_argument('--resume', action='store_true',
                         help='reuse the result.json of finished seeds')
     return parser.parse_args(argv)
 
 
-def _config(name, args, seed, epochs, work_dir, load_from=None):
+def _config(name, args, seed, epochs, work_dir, load_from=None,
+            focuser_from=None):
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(CFG_DIR, name))
     cfg.work_dir = work_dir
@@ -78,6 +78,8 @@ def _config(name, args, seed, epochs, work_dir, load_from=None):
         f'_{osp.basename(osp.dirname(work_dir))}'
     cfg.randomness = dict(seed=seed, deterministic=False)
     cfg.load_from = load_from
+    if focuser_from is not None:
+        cfg.model.focuser.init_cfg.checkpoint = focuser_from
     cfg.log_level = 'WARNING'
     cfg.train_cfg.max_epochs = epochs
     cfg.train_cfg.val_interval = epochs + 1
@@ -117,46 +119,52 @@ def _plain_gflops(runner, cfg):
 
 
 def run_seed(args, seed):
-    e1, e2 = args.epochs
+    e0, e1, e2, e3 = args.epochs
+    total = e0 + e1 + e2 + e3
     root = osp.join(args.work_dir, f'seed{seed}')
     done = osp.join(root, 'result.json')
     if args.resume and osp.isfile(done):
         with open(done) as f:
             return json.load(f)
+
+    def row(metrics, seconds):
+        return dict(top1=float(metrics['acc/top1']),
+                    gflops=float(metrics['flops/gflops_per_video']),
+                    seconds=seconds)
+
     out = {}
-    # (a) AdaFocusV2: stage 1 (random patches) then stage 2 (V2 joint)
-    _, _, ckpt, t1 = _train_test(_config(
+    # stage 0 (shared by a, a2, c): the focuser backbone on whole frames
+    _, _, ckpt0, t0 = _train_test(_config(
+        'adafocus_demo_stage0_focuser.py', args, seed, e0,
+        osp.join(root, 'stage0')))
+    # stage 1 (shared by a, a2): random patches
+    _, _, ckpt1, t1 = _train_test(_config(
         'adafocus_demo_stage1_random.py', args, seed, e1,
-        osp.join(root, 'a_stage1')))
-    stage2 = dict(v2='adafocus_v2_demo_stage2_joint.py',
-                  v1='adafocus_v1_demo_stage2_ppo.py')[args.variant]
-    _, m, _, t2 = _train_test(_config(
-        stage2, args, seed, e2, osp.join(root, 'a_stage2'),
-        load_from=ckpt))
-    out['a'] = dict(top1=float(m['acc/top1']),
-                    gflops=float(m['flops/gflops_per_video']),
-                    seconds=t1 + t2)
-    if args.baselines_from:
-        with open(osp.join(args.baselines_from, f'seed{seed}',
-                           'result.json')) as f:
-            earlier = json.load(f)
-        out.update(b=earlier['b'], c=earlier['c'])
-        os.makedirs(root, exist_ok=True)
-        with open(done, 'w') as f:
-            json.dump(out, f, indent=2)
-        return out
+        osp.join(root, 'stage1'), focuser_from=ckpt0))
+    # (a) V1: PPO on the policy alone, then fine-tune the classifier
+    _, _, ckpt2, t2 = _train_test(_config(
+        'adafocus_v1_demo_stage2_ppo.py', args, seed, e2,
+        osp.join(root, 'a_stage2_ppo'), load_from=ckpt1))
+    _, m, _, t3 = _train_test(_config(
+        'adafocus_v1_demo_stage3_finetune.py', args, seed, e3,
+        osp.join(root, 'a_stage3'), load_from=ckpt2))
+    out['a'] = row(m, t0 + t1 + t2 + t3)
+    # (a2) V2: joint training through the differentiable crop
+    _, m, _, t = _train_test(_config(
+        'adafocus_v2_demo_stage2_joint.py', args, seed, e2 + e3,
+        osp.join(root, 'a2_stage2_v2'), load_from=ckpt1))
+    out['a2'] = row(m, t0 + t1 + t)
     # (b) plain model on the full frame
-    cfg = _config('plain_r18_fullframe_demo.py', args, seed, e1 + e2,
+    cfg = _config('plain_r18_fullframe_demo.py', args, seed, total,
                   osp.join(root, 'b_plain'))
     runner, m, _, t = _train_test(cfg)
     out['b'] = dict(top1=float(m['acc/top1']),
                     gflops=_plain_gflops(runner, cfg), seconds=t)
-    # (c) control: random patches, the same budget
+    # (c) control: stage 0, then random patches for the rest
     _, m, _, t = _train_test(_config(
-        'adafocus_demo_stage1_random.py', args, seed, e1 + e2,
-        osp.join(root, 'c_random')))
-    out['c'] = dict(top1=float(m['acc/top1']),
-                    gflops=float(m['flops/gflops_per_video']), seconds=t)
+        'adafocus_demo_stage1_random.py', args, seed, e1 + e2 + e3,
+        osp.join(root, 'c_random'), focuser_from=ckpt0))
+    out['c'] = row(m, t0 + t)
     with open(done, 'w') as f:
         json.dump(out, f, indent=2)
     return out
@@ -172,13 +180,18 @@ def summarize(per_seed):
             gflops=statistics.mean(r[key]['gflops']
                                    for r in per_seed.values()),
             seconds=sum(r[key]['seconds'] for r in per_seed.values()))
-    a, b, c = rows['a'], rows['b'], rows['c']
-    checks = dict(
-        a_within_2_points_of_b=bool(a['mean'] >= b['mean'] - 2),
-        a_flops_at_most_half_of_b=bool(a['gflops'] <= 0.5 * b['gflops']),
-        a_clearly_above_c=bool(a['mean'] - c['mean'] >= 5
-                               and a['mean'] - a['std'] >
-                               c['mean'] + c['std']))
+    b, c = rows['b'], rows['c']
+    checks = {}
+    for key in ('a', 'a2'):
+        a = rows[key]
+        checks.update({
+            f'{key}_within_2_points_of_b': bool(a['mean'] >= b['mean'] - 2),
+            f'{key}_flops_at_most_half_of_b':
+            bool(a['gflops'] <= 0.5 * b['gflops']),
+            f'{key}_clearly_above_c': bool(
+                a['mean'] - c['mean'] >= 5
+                and a['mean'] - a['std'] > c['mean'] + c['std']),
+        })
     return rows, checks
 
 
@@ -205,7 +218,8 @@ def plot(rows, path):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    for (key, _), colour in zip(ROWS, ('tab:red', 'tab:blue', 'tab:gray')):
+    colours = ('tab:red', 'tab:orange', 'tab:blue', 'tab:gray')
+    for (key, _), colour in zip(ROWS, colours):
         r = rows[key]
         ax.errorbar(r['gflops'], r['mean'], yerr=r['std'], fmt='o',
                     color=colour, capsize=3, label=f'({key}) {r["label"]}')
@@ -223,7 +237,6 @@ def plot(rows, path):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, REPO_ROOT)
     import torch
 
     import mmtin  # noqa: F401
@@ -233,9 +246,11 @@ def main(argv=None):
     os.makedirs(args.work_dir, exist_ok=True)
     start = time.time()
     if not osp.isfile(osp.join(args.data_root, 'meta.json')):
+        total = sum(args.splits)
         generate_small_object_dataset(
-            args.data_root, num_videos=args.num_videos, val_ratio=0.05,
-            test_ratio=0.15)
+            args.data_root, num_videos=total,
+            val_ratio=args.splits[1] / total,
+            test_ratio=args.splits[2] / total)
     per_seed = {}
     for seed in args.seeds:
         per_seed[seed] = run_seed(args, seed)
@@ -243,17 +258,12 @@ def main(argv=None):
             f'({k}) {100 * v["top1"]:.1f}% {v["seconds"]:.0f}s'
             for k, v in per_seed[seed].items()), flush=True)
     rows, checks = summarize(per_seed)
-    if args.variant == 'v1':
-        rows['a']['label'] = 'AdaFocus V1, PPO policy (patch P)'
     table = markdown(rows, checks, args.seeds)
     command = ('flock /tmp/mmtin-heavy.lock python '
                'tools/analysis/adafocus_evidence.py --data-root '
                f'{args.data_root} --work-dir {args.work_dir} --seeds '
                f'{" ".join(map(str, args.seeds))} --epochs '
-               f'{args.epochs[0]} {args.epochs[1]} --threads {args.threads}'
-               f' --variant {args.variant}' + (
-                   f' --baselines-from {args.baselines_from}'
-                   if args.baselines_from else ''))
+               f'{" ".join(map(str, args.epochs))} --threads {args.threads}')
     base = osp.join(args.work_dir, 'adafocus_evidence')
     with open(base + '.md', 'w') as f:
         f.write(table + f'\n\nReproduce: `{command}`\n')

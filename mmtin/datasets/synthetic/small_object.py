@@ -2,9 +2,12 @@
 """A synthetic dataset whose class is decided by one small moving object.
 
 Built for AdaFocus (spatially adaptive recognition): every video shows a
-large cluttered frame (smooth colour noise plus static coloured discs) and
-one small *target*: a square with a saturated red ring whose inside carries
-a fine grey stripe texture. The texture decides the class:
+large cluttered frame (smooth tinted-grey noise plus static discs of muted
+colours) and one small *target*: a square with a saturated ring (red for
+classes 0 and 1, blue for 2 and 3) whose inside carries a fine grey stripe
+texture.
+The ring colour is the coarse cue a glance can see (it tells the pair and
+where the target is); the texture decides the class within the pair:
 
 * 0 ``horizontal``: dark rows ``y % period < period // 2``;
 * 1 ``vertical``: dark columns ``x % period < period // 2``;
@@ -15,10 +18,10 @@ The target (``object_size`` px, a few percent of the frame area) starts at
 a random place and moves along a straight line. All four textures have the
 same mean, and a ``period x period`` box filter (an ``area`` downsample by
 ``period``, 96 -> 24 pixels by default) maps every one of them to the same
-flat grey: a glance at ``size / period`` pixels finds the red ring but
-cannot tell the class, while a ``P x P`` patch at full resolution over the
-target can. The videos are lossless H.264 (``crf=0``, yuv444p), so
-textures survive.
+flat grey: a glance at ``size / period`` pixels finds the coloured ring
+(and so the pair) but cannot tell the class, while a ``P x P`` patch at
+full resolution over the target can. The videos are lossless H.264
+(``crf=0``, yuv444p), so textures survive.
 
 Layout written by :func:`generate_small_object_dataset`::
 
@@ -36,7 +39,8 @@ import numpy as np
 from .labelled_splits import write_labelled_splits
 
 CLASSES = ('horizontal', 'vertical', 'diagonal', 'antidiagonal')
-RING_RGB = (0.95, 0.05, 0.05)
+# ring colour of classes (0, 1) and of (2, 3): the coarse cue a glance sees
+RING_RGB = ((0.95, 0.05, 0.05), (0.05, 0.05, 0.95))
 
 
 def _texture(label, side, period, phase):
@@ -48,9 +52,15 @@ def _texture(label, side, period, phase):
 
 
 def _clutter(rng, size, num_discs):
-    """Smooth colour noise plus static discs of random (non-red) colours."""
+    """Smooth tinted-grey noise plus static discs of muted colours.
+
+    Every clutter colour has its channels within 0.2 of each other, so the
+    target's ring (0.9) stays the one saturated thing even in the glance,
+    where it blends with its neighbours to about half its saturation.
+    """
     cells = 4
-    coarse = rng.random((cells + 1, cells + 1, 3)) * 0.5 + 0.25
+    coarse = rng.uniform(0.25, 0.75, (cells + 1, cells + 1, 1)) + \
+        rng.uniform(0, 0.2, (cells + 1, cells + 1, 3))
     pos = np.linspace(0, cells, size)
     i0 = np.minimum(pos.astype(int), cells - 1)
     w = (pos - i0)[:, None, None]
@@ -61,8 +71,7 @@ def _clutter(rng, size, num_discs):
     for _ in range(num_discs):
         r = rng.uniform(3, size / 10)
         cx, cy = rng.uniform(0, size, 2)
-        colour = rng.uniform(0.1, 0.9, 3)
-        colour[0] = min(colour[0], 0.6)  # keep red for the target ring
+        colour = rng.uniform(0.1, 0.7) + rng.uniform(0, 0.2, 3)
         frame[(xx - cx)**2 + (yy - cy)**2 <= r * r] = colour
     return frame
 
@@ -78,7 +87,7 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
         frames (int): Number of frames. Default: 8.
         object_size (int): Side of the target, ring included. Default: 16.
         period (int): Texture period in pixels. Default: 4.
-        ring (int): Width of the red ring in pixels. Default: 2.
+        ring (int): Width of the coloured ring in pixels. Default: 2.
         num_discs (int): Clutter discs in the background. Default: 8.
         max_shift (float): Largest displacement of the target over the
             clip, as a fraction of ``size``. Default: 0.25.
@@ -99,7 +108,7 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
     inner = side - 2 * ring
     tex = _texture(label, inner, period, rng.integers(0, period, 2))
     target = np.empty((side, side, 3))
-    target[:] = RING_RGB
+    target[:] = RING_RGB[label // 2]
     target[ring:ring + inner, ring:ring + inner] = tex[..., None]
     out = np.empty((frames, size, size, 3), np.uint8)
     for i, (x, y) in enumerate(corners):

@@ -54,6 +54,10 @@ class AdaFocusPolicy(BaseModule):
             Default: None.
         act_cfg (dict): Activation of the state encoder.
             Default: ``dict(type='ReLU')``.
+        actor_type (str): ``'recurrent'`` (published: 1x1 conv, FC, GRU)
+            or ``'conv'`` (per-cell scores, see the module docstring; the
+            grid is the glance map, so a discrete ``action_dim`` must be
+            ``h * w`` with ``h == w``). Default: ``'recurrent'``.
         ppo_cfg (dict, optional): PPO hyper-parameters, merged into the
             published ones: ``gamma=0.7, clip=0.2, epochs=1,
             value_weight=0.5, entropy_weight=0.01`` (optimiser: Adam,
@@ -72,6 +76,7 @@ class AdaFocusPolicy(BaseModule):
                  conv_cfg: Optional[Dict] = None,
                  norm_cfg: Optional[Dict] = None,
                  act_cfg: Dict = dict(type='ReLU'),
+                 actor_type: str = 'recurrent',
                  ppo_cfg: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -85,6 +90,19 @@ class AdaFocusPolicy(BaseModule):
                              f'(a grid of patch corners), got {action_dim}')
         if len(tuple(feat_size)) != 2:
             raise ValueError(f'feat_size must be (h, w), got {feat_size}')
+        if actor_type not in ('recurrent', 'conv'):
+            raise ValueError('actor_type must be "recurrent" or "conv", got '
+                             f'{actor_type!r}')
+        if actor_type == 'conv':
+            h, w = feat_size
+            if h != w or (action_type == 'discrete'
+                          and action_dim != h * w):
+                raise ValueError(
+                    'actor_type="conv" scores the cells of a square glance '
+                    f'map: needs feat_size (h, h) and action_dim = h * h, '
+                    f'got feat_size={tuple(feat_size)}, '
+                    f'action_dim={action_dim}')
+            grid = h
         unknown = set(ppo_cfg or {}) - set(_PPO_DEFAULTS)
         if unknown:
             raise ValueError(f'ppo_cfg has unknown keys {sorted(unknown)}; '
@@ -94,7 +112,21 @@ class AdaFocusPolicy(BaseModule):
         self.action_type = action_type
         self.action_dim = action_dim
         self.grid = grid
+        self.actor_type = actor_type
         self.ppo_cfg = dict(_PPO_DEFAULTS, **(ppo_cfg or {}))
+        if actor_type == 'conv':
+            self.scorer = nn.Sequential(
+                # replicate padding: a border cell sees a neighbourhood
+                # like an inner one (zeros would mark the border, and
+                # the actor would learn to avoid it)
+                ConvModule(in_channels, reduce_channels, 3, padding=1,
+                           conv_cfg=conv_cfg, norm_cfg=norm_cfg,
+                           act_cfg=act_cfg, padding_mode='replicate'),
+                ConvModule(reduce_channels, 1, 1, conv_cfg=conv_cfg,
+                           act_cfg=None))
+            if action_type == 'discrete':
+                self.critic = nn.Linear(in_channels, 1)
+            return
         self.reduce = ConvModule(
             in_channels, reduce_channels, 1, conv_cfg=conv_cfg,
             norm_cfg=norm_cfg, act_cfg=act_cfg)
@@ -126,12 +158,27 @@ class AdaFocusPolicy(BaseModule):
                 f'(C, h, w) = (in_channels, *feat_size) = {expected}, got '
                 f'{tuple(feats.shape)}; set policy.in_channels/feat_size')
         n, t = feats.shape[:2]
+        if self.actor_type == 'conv':
+            return self._conv_forward(feats)
         x = self.reduce(feats.flatten(0, 1)).flatten(1)
         x = self.fc_act(self.fc(x)).view(n, t, -1)
         h, _ = self.gru(x)
         if self.action_type == 'continuous':
             return dict(centers=torch.sigmoid(self.regressor(h)))
         return dict(logits=self.actor(h), values=self.critic(h).squeeze(-1))
+
+    def _conv_forward(self, feats):
+        n, t = feats.shape[:2]
+        flat = feats.flatten(0, 1)
+        scores = self.scorer(flat).flatten(1).view(n, t, -1)  # [N, T, h*w]
+        if self.action_type == 'discrete':
+            values = self.critic(flat.mean((2, 3))).view(n, t)
+            return dict(logits=scores, values=values)
+        # soft-argmax: expected cell (x, y) of the score map, in [0, 1]
+        g = self.grid
+        cells = torch.arange(g * g, device=feats.device)
+        pos = self.action_positions(cells).to(scores.dtype)  # [h*w, 2]
+        return dict(centers=scores.softmax(-1) @ pos)
 
     def action_positions(self, actions: torch.Tensor) -> torch.Tensor:
         """Map discrete actions to patch positions ``(x, y)`` in ``[0, 1]``.

@@ -58,3 +58,21 @@ def test_bad_arguments_named(tmp_path):
         generate_small_object_dataset(str(tmp_path), object_size=60)
     with pytest.raises(ValueError, match='size'):
         generate_small_object_dataset(str(tmp_path), size=31)
+
+
+def test_ring_colour_is_the_only_saturated_colour_and_tells_the_pair():
+    """The glance cue: the target's ring is red for classes 0/1 and blue for
+    2/3, and nothing else in the frame is nearly as saturated."""
+    for label in range(len(CLASSES)):
+        rng = np.random.default_rng(10 + label)
+        clip, corners = render_clip(rng, label, size=96, frames=1,
+                                    object_size=16, num_discs=12)
+        img = clip[0].astype(int)
+        x, y = corners[0]
+        ring = img[y, x + 4]
+        assert ring.argmax() == (0 if label < 2 else 2)
+        saturation = img.max(-1) - img.min(-1)
+        outside = np.ones(img.shape[:2], bool)
+        outside[y:y + 16, x:x + 16] = False
+        assert saturation[outside].max() <= 0.2 * 255 + 1
+        assert saturation[y, x + 4] >= 0.85 * 255

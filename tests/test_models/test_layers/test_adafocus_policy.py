@@ -108,3 +108,85 @@ def test_bad_config(kwargs, match):
 def test_bad_feature_shape_names_keys():
     with pytest.raises(ValueError, match='feat_size'):
         _policy()(torch.randn(2, 3, 8, 4, 4))
+
+
+def _conv_policy(**kwargs):
+    return _policy(feat_size=(6, 6), actor_type='conv', **kwargs)
+
+
+def test_conv_actor_shapes_and_frame_independence():
+    policy = _conv_policy(action_type='discrete', action_dim=36).eval()
+    feats = torch.randn(2, 4, 8, 6, 6)
+    out = policy(feats)
+    assert out['logits'].shape == (2, 4, 36)
+    assert out['values'].shape == (2, 4)
+    changed = feats.clone()
+    changed[:, 0] += 1  # no memory: only frame 0's outputs change
+    out2 = policy(changed)
+    torch.testing.assert_close(out['logits'][:, 1:], out2['logits'][:, 1:])
+    assert not torch.allclose(out['logits'][:, 0], out2['logits'][:, 0])
+    centers = _conv_policy()(feats)['centers']
+    assert centers.shape == (2, 4, 2)
+    assert ((centers >= 0) & (centers <= 1)).all()
+
+
+def test_conv_actor_is_translation_equivariant():
+    """A pattern moved by (2, 3) cells moves the score map by (2, 3): what
+    the actor learns at one place holds at every place."""
+    torch.manual_seed(0)
+    policy = _conv_policy(action_type='discrete', action_dim=36).eval()
+    pattern = torch.randn(8, 2, 2)
+    a = torch.zeros(1, 1, 8, 6, 6)
+    b = torch.zeros(1, 1, 8, 6, 6)
+    a[..., 1:3, 1:3] = pattern
+    b[..., 3:5, 2:4] = pattern
+    la = policy(a)['logits'].view(6, 6)
+    lb = policy(b)['logits'].view(6, 6)
+    # cells whose 3x3 neighbourhood (both maps) stays inside the map
+    torch.testing.assert_close(lb[3:5, 2:4], la[1:3, 1:3])
+    assert la.argmax() != lb.argmax()
+
+
+def test_conv_actor_has_no_preferred_place_on_a_uniform_glance():
+    """Replicate padding: on a map whose cells are all alike, border
+    cells score like inner ones (zero padding would mark the border)."""
+    torch.manual_seed(0)
+    policy = _conv_policy(action_type='discrete', action_dim=36).eval()
+    feats = torch.randn(1, 1, 8, 1, 1).expand(1, 1, 8, 6, 6)
+    logits = policy(feats)['logits']
+    torch.testing.assert_close(logits, logits[..., :1].expand_as(logits))
+
+
+def test_conv_actor_soft_argmax_hand_computed():
+    """Continuous: the centre is the score-weighted mean of the cell
+    positions; one dominant cell gives that cell's position."""
+    policy = _conv_policy()
+
+    class Fixed(torch.nn.Module):
+
+        def forward(self, x):
+            scores = torch.zeros(x.shape[0], 1, 6, 6)
+            scores[:, :, 4, 1] = 30.  # row 4, column 1
+            return scores
+
+    policy.scorer = Fixed()
+    centers = policy(torch.randn(1, 2, 8, 6, 6))['centers']
+    torch.testing.assert_close(centers, torch.tensor([[[0.2, 0.8]] * 2]),
+                               atol=1e-6, rtol=0)
+    # equal scores: the mean of the grid, (0.5, 0.5)
+    policy.scorer = torch.nn.Conv2d(8, 1, 1)
+    torch.nn.init.zeros_(policy.scorer.weight)
+    centers = policy(torch.randn(1, 1, 8, 6, 6))['centers']
+    torch.testing.assert_close(centers, torch.full((1, 1, 2), 0.5))
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(feat_size=(6, 6), action_type='discrete', action_dim=49),
+     'action_dim'),
+    (dict(feat_size=(6, 4)), 'feat_size'),
+    (dict(actor_type='lstm'), 'actor_type'),
+])
+def test_conv_actor_bad_config(kwargs, match):
+    kwargs.setdefault('actor_type', 'conv')
+    with pytest.raises(ValueError, match=match):
+        _policy(**kwargs)
