@@ -29,6 +29,14 @@ every row trains ``E0 + E1 + E2 + E3`` epochs in all):
 Stage 0 is trained once per seed and shared by (a), (a2) and (c); stage 1
 is shared by (a) and (a2).
 
+Top-1 comes from the test loop (``AccMetric``); GFLOPs/video of (a), (a2)
+and (c) from ``AdaFocusFLOPsMetric`` (glancer + focuser + policy + crop +
+classifier per frame, times frames used), of (b) from
+:func:`mmtin.utils.count_flops` on one test view; both count one
+multiply-add as one FLOP with :mod:`mmengine.analysis`. The data set
+(``--data-root``) is generated with :func:`generate_small_object_dataset`
+if it has no ``meta.json``.
+
 Writes ``WORK_DIR/adafocus_evidence.{md,json,png}`` and prints the table,
 the claim checks and the command.
 """

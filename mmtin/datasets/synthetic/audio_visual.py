@@ -93,6 +93,12 @@ def tone(freq: float, seconds: float, sample_rate: int,
 PICTURE_AUDIO = ('noise', 'random_tone')
 
 
+def _check_picture_audio(picture_audio: str) -> None:
+    if picture_audio not in PICTURE_AUDIO:
+        raise ValueError(f'picture_audio must be one of {PICTURE_AUDIO}, '
+                         f'got {picture_audio!r}')
+
+
 def render_sample(rng, label: int, size: int = 32, frames: int = 16,
                   fps: int = 8, sample_rate: int = 16000,
                   tones=(500.0, 2000.0),
@@ -104,9 +110,7 @@ def render_sample(rng, label: int, size: int = 32, frames: int = 16,
         size, 3]``, waveform, and the tone index used (0 low, 1 high; -1:
         no tone, the noise of a picture class).
     """
-    if picture_audio not in PICTURE_AUDIO:
-        raise ValueError(f'picture_audio must be one of {PICTURE_AUDIO}, '
-                         f'got {picture_audio!r}')
+    _check_picture_audio(picture_audio)
     coarse = rng.random((4, 4, 3)) * 0.3 + 0.35
     bg = np.kron(coarse, np.ones((size // 4, size // 4, 1)))
     bg = bg + rng.normal(0, 0.03, bg.shape)
@@ -164,9 +168,7 @@ def generate_audio_visual_dataset(out_dir: str,
     """
     if size % 2 or size < 8:
         raise ValueError(f'size must be even and >= 8, got {size}')
-    if picture_audio not in PICTURE_AUDIO:
-        raise ValueError(f'picture_audio must be one of {PICTURE_AUDIO}, '
-                         f'got {picture_audio!r}')
+    _check_picture_audio(picture_audio)
     if num_per_class < 3:
         raise ValueError(f'num_per_class must be >= 3, got {num_per_class}')
     rng = np.random.default_rng(seed)

@@ -5,9 +5,9 @@ Built for AdaFocus (spatially adaptive recognition): every video shows a
 large cluttered frame (smooth tinted-grey noise plus static discs of muted
 colours) and one small *target*: a square with a saturated ring (red for
 classes 0 and 1, blue for 2 and 3) whose inside carries a fine grey stripe
-texture.
-The ring colour is the coarse cue a glance can see (it tells the pair and
-where the target is); the texture decides the class within the pair:
+texture. The ring colour is the coarse cue a glance can see (it tells the
+pair and where the target is); the texture decides the class within the
+pair:
 
 * 0 ``horizontal``: dark rows ``y % period < period // 2``;
 * 1 ``vertical``: dark columns ``x % period < period // 2``;

@@ -265,7 +265,7 @@ class AdaMMLRecognizer(BaseModel):
             for i, m in enumerate(self.modalities)
         ]
         fused = self.fusion(torch.stack(seg_logits, 2))  # (N, S, K)
-        return fused.mean(1), u, seg_logits
+        return fused.mean(1), u, seg_logits, x
 
     # ------------------------------------------------------------ mmengine
     def forward(self,
@@ -275,7 +275,7 @@ class AdaMMLRecognizer(BaseModel):
         """``'tensor'``: dict(logits, decisions); ``'loss'``; ``'predict'``.
         """
         if mode == 'tensor':
-            logits, u, _ = self._forward(inputs)
+            logits, u, _, _ = self._forward(inputs)
             return dict(logits=logits, decisions=u)
         if mode == 'loss':
             return self.loss(inputs, data_samples)
@@ -285,7 +285,7 @@ class AdaMMLRecognizer(BaseModel):
 
     def loss(self, inputs: Dict[str, Tensor], data_samples: List) -> dict:
         """Cross-entropy (+ per-modality CE) (+ efficiency loss)."""
-        logits, u, seg_logits = self._forward(inputs)
+        logits, u, seg_logits, x = self._forward(inputs)
         labels = torch.cat([d.gt_label.view(-1) for d in data_samples])
         losses = dict(loss_cls=F.cross_entropy(logits, labels))
         if self.modality_loss_weight:
@@ -293,7 +293,6 @@ class AdaMMLRecognizer(BaseModel):
                 losses[f'loss_{m}'] = self.modality_loss_weight * \
                     F.cross_entropy(z.mean(1), labels)
         if self.policy_pretrain_loss_weight:
-            x = self.segment_inputs(inputs)
             num = labels.shape[0]
             for m, z in self.policy.probe_logits(x).items():
                 losses[f'loss_policy_{m}'] = \
@@ -327,7 +326,7 @@ class AdaMMLRecognizer(BaseModel):
     def predict(self, inputs: Dict[str, Tensor], data_samples: List) -> List:
         """Scores plus ``modality_usage`` (fraction of segments per
         modality) and ``gflops`` (policy + sub-networks actually run)."""
-        logits, u, _ = self._forward(inputs)
+        logits, u, _, _ = self._forward(inputs)
         seg = u.shape[1]
         flops = self.segment_flops(self.segment_inputs(inputs), seg)
         per_mod = u.new_tensor([flops[m] for m in self.modalities])
