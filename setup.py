@@ -6,8 +6,14 @@ that ``_base_ = 'mmtin::...'``, ``mim train/test mmtin ...`` and
 ``mim search mmtin`` work from a wheel. In a checkout (and in a PEP 660
 editable install) ``mmtin/.mim/*`` are relative symlinks to the top-level
 ``configs/``, ``tools/`` and ``model-index.yml``; when a wheel is built,
-this hook replaces them by copies of those files. Everything else is in
-``pyproject.toml``.
+this hook replaces them by copies of those files.
+
+A wheel also carries ``_mmtin_startup.py`` and ``mmtin-startup.pth`` at the
+top of ``site-packages``: the ``.pth`` makes Python import that (stdlib-only)
+module at start-up, so that ``mmtin::`` config paths and MMAction2's
+``register_all_modules()`` work before ``import mmtin`` (see the module).
+An editable install has no ``.pth``; there ``import mmtin`` installs the same
+hook. Everything else is in ``pyproject.toml``.
 """
 import os
 import os.path as osp
@@ -18,6 +24,8 @@ from setuptools.command.build_py import build_py
 
 ROOT = osp.dirname(osp.abspath(__file__))
 MIM_ITEMS = ('configs', 'tools', 'model-index.yml')
+STARTUP_PTH = 'mmtin-startup.pth'
+STARTUP_LINE = 'import _mmtin_startup\n'  # what Python runs at start-up
 IGNORE = shutil.ignore_patterns('__pycache__', '*.pyc', '*.pyo')
 
 
@@ -28,6 +36,8 @@ class BuildPyWithMim(build_py):
         super().run()
         if getattr(self, 'editable_mode', False):
             return  # the source tree's mmtin/.mim symlinks are used
+        with open(osp.join(self.build_lib, STARTUP_PTH), 'w') as f:
+            f.write(STARTUP_LINE)
         target = osp.join(self.build_lib, 'mmtin', '.mim')
         if osp.lexists(target):
             shutil.rmtree(target)
@@ -45,4 +55,4 @@ class BuildPyWithMim(build_py):
                 shutil.copyfile(src, dst)
 
 
-setup(cmdclass=dict(build_py=BuildPyWithMim))
+setup(py_modules=['_mmtin_startup'], cmdclass=dict(build_py=BuildPyWithMim))

@@ -12,6 +12,7 @@ with _quiet_mmcv_lite():  # mmcv-lite's MultiScaleDeformableAttention warning
     from .compat import apply_all as _apply_compat
     _apply_compat()
     from .version import __version__  # noqa: E402
+    from .compat.config_scope import config_path  # noqa: E402
     from . import datasets, engine, evaluation, models, ops  # noqa: E402,F401
 
-__all__ = ['__version__']
+__all__ = ['__version__', 'config_path']

@@ -22,10 +22,13 @@ Config parsing happens before ``custom_imports``: ``mmtin::`` bases work in
 any process that imported mmtin first (mmtin's tools, ``mim train mmtin``,
 ``mim test mmtin``, your own script with ``import mmtin``).
 """
+import difflib
 import importlib
 import importlib.util
 import os.path as osp
 import re
+
+from _mmtin_startup import lazy_original
 
 SCOPE = 'mmtin'
 PACKAGE = 'mmtin'
@@ -54,6 +57,7 @@ def _split_flat(cfg_path: str):
 def _wrap_package_and_cfg_path(original):
     if getattr(original, '_mmtin_wrapped', False):
         return original
+    original = lazy_original(original)  # the start-up hook's wrapper
 
     def _get_package_and_cfg_path(cfg_path: str):
         flat = _split_flat(cfg_path)
@@ -96,6 +100,64 @@ def _wrap_installed_path(original):
     return get_installed_path
 
 
+def _wrap_fromfile(original):
+    if getattr(original, '_mmtin_wrapped', False):
+        return original
+    original = lazy_original(original)
+
+    def fromfile(filename, *args, **kwargs):
+        if isinstance(filename, str) and '::' in filename and \
+                not osp.exists(filename):
+            from mmengine.config import Config
+            filename = Config._get_cfg_path(filename, '')[0]
+        return original(filename, *args, **kwargs)
+
+    fromfile._mmtin_wrapped = True
+    fromfile.__wrapped__ = original
+    fromfile.__doc__ = original.__doc__
+    return fromfile
+
+
+def config_path(name: str) -> str:
+    """The path of one of mmtin's configs, e.g. ``'tin_r50_8x_sthv1.py'``
+    or ``'demo/tin_r18_demo.py'`` (what ``'mmtin::NAME'`` resolves to).
+
+    Args:
+        name (str): The config's path under mmtin's ``configs/``.
+
+    Returns:
+        str: Its absolute path in the installed package (or checkout).
+
+    Raises:
+        FileNotFoundError: naming ``name`` and the closest configs.
+    """
+    apply()
+    from mmengine.config import Config
+    if name.startswith(SCOPE + '::'):
+        name = name[len(SCOPE) + 2:]
+    root = osp.join(
+        importlib.import_module('mmengine.config.config').get_installed_path(
+            PACKAGE), '.mim', 'configs')
+    try:
+        path = Config._get_cfg_path(f'{SCOPE}::{name}', '')[0]
+    except FileNotFoundError:
+        path = osp.join(root, name)
+    if not osp.isfile(path):
+        known = []
+        if osp.isdir(root):
+            import glob
+            known = [
+                osp.relpath(p, root)
+                for p in glob.glob(osp.join(root, '**', '*.py'),
+                                   recursive=True)
+            ]
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.4)
+        raise FileNotFoundError(
+            f'mmtin has no config {name!r} (looked for {path}); closest: '
+            f'{close or "none"}')
+    return osp.abspath(path)
+
+
 def apply() -> bool:
     """Register the ``mmtin::`` scope (idempotent).
 
@@ -113,6 +175,12 @@ def apply() -> bool:
             module._get_package_and_cfg_path = _wrap_package_and_cfg_path(
                 original)
             changed = True
+    from _mmtin_startup import install
+    install()  # `mmtin::` paths in processes that skipped the .pth
+    if not getattr(config_module.Config.fromfile, '_mmtin_wrapped', False):
+        config_module.Config.fromfile = staticmethod(
+            _wrap_fromfile(config_module.Config.fromfile))
+        changed = True
     for name in _PATH_CONSUMERS:
         module = importlib.import_module(name)
         original = getattr(module, 'get_installed_path', None)

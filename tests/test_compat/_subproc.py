@@ -1,5 +1,6 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """Run a python snippet in a fresh interpreter (no mmtin imported yet)."""
+import os
 import subprocess
 import sys
 import textwrap
@@ -19,10 +20,25 @@ sys.meta_path.insert(0, _Block())
 '''
 
 
-def run_python(code: str, cwd=None, timeout=300):
-    """Run ``code``; returns (returncode, stdout + stderr)."""
-    proc = subprocess.run([sys.executable, '-c', textwrap.dedent(code)],
+def run_python(code: str, cwd=None, timeout=300, startup_hook=False):
+    """Run ``code``; returns (returncode, stdout + stderr).
+
+    By default it runs as if mmtin's start-up hook (``mmtin-startup.pth``
+    of a wheel install) were not there (``MMTIN_NO_STARTUP_HOOK=1``); with
+    ``startup_hook=True`` the snippet starts with ``import _mmtin_startup``,
+    what the ``.pth`` does, so the result is the same for a wheel, an
+    editable install and a checkout.
+    """
+    env = dict(os.environ)
+    code = textwrap.dedent(code)
+    if startup_hook:
+        code = 'import _mmtin_startup\n' + code
+        env.pop('MMTIN_NO_STARTUP_HOOK', None)
+    else:
+        env['MMTIN_NO_STARTUP_HOOK'] = '1'
+    proc = subprocess.run([sys.executable, '-c', code],
                           cwd=str(cwd or REPO_ROOT),
+                          env=env,
                           capture_output=True,
                           text=True,
                           timeout=timeout)

@@ -49,6 +49,17 @@ def test_shim_functions_match_metadata():
         shim.get_installed_path('surely-not-an-installed-package-xyz')
 
 
-def test_apply_is_a_no_op_when_pkg_resources_exists(monkeypatch):
-    monkeypatch.setattr(shim, 'pkg_resources_available', lambda: True)
-    assert shim.apply() is False
+def test_mmengine_lookups_are_replaced_even_with_pkg_resources():
+    # setuptools < 82 still has pkg_resources, and warns when it is
+    # imported: mmtin's processes use the importlib.metadata look-ups anyway
+    import mmengine.config.config as config_module
+    import mmengine.utils as utils
+    import mmengine.utils.package_utils as package_utils
+    assert shim.apply() is False  # already applied by `import mmtin`
+    for module in (utils, package_utils, config_module):
+        assert module.is_installed is shim.is_installed
+    assert package_utils.package2module is shim.package2module
+    # config_scope wraps the installed-path look-up around the shim's
+    for module in (package_utils, config_module):
+        assert module.get_installed_path.__wrapped__ is \
+            shim.get_installed_path
