@@ -24,7 +24,7 @@ from mmaction.models.recognizers.base import BaseRecognizer
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmtin.ops import patch_crop
-from ..utils.adafocus_flops import adafocus_flops
+from ..utils.flops import adafocus_flops
 
 PATCH_MODES = ('v2', 'v1', 'random', 'center')
 

@@ -13,7 +13,7 @@ from mmengine.model import BaseModel
 from torch import Tensor, nn
 
 from mmtin.ops.temporal_difference import pooled_differences
-from mmtin.models.utils.module_flops import module_flops
+from ..utils.flops import module_flops
 from mmtin.ops import adamml_efficiency_loss, hard_gumbel_softmax
 
 MODALITIES = ('rgb', 'audio', 'motion')
