@@ -102,7 +102,7 @@ def test_predict_final_step_and_flops():
         logits, _ = model.extract_feat(batch())
     assert out[0].pred_score.shape == (3, )
     torch.testing.assert_close(out[0].pred_score, logits[0, -1].softmax(-1))
-    assert out[0].frames_used == T
+    assert out[0].usage['frames'] == T
     per_frame = model.flops_per_frame((32, 32))
     for key in ('glancer', 'focuser', 'policy', 'cls_head'):
         assert per_frame[key] > 0, key
@@ -125,7 +125,7 @@ def test_multi_view_scores_are_averaged():
         logits, _ = model.extract_feat(x)
     expected = logits[:2, -1].softmax(-1).mean(0)
     torch.testing.assert_close(out[0].pred_score, expected)
-    assert out[0].frames_used == 2 * T
+    assert out[0].usage['frames'] == 2 * T
 
 
 def test_early_exit_counts_frames_and_matches_truncated_clip():
@@ -141,20 +141,24 @@ def test_early_exit_counts_frames_and_matches_truncated_clip():
         truncated = build(patch_mode='center', num_segments=1).eval()
         truncated.load_state_dict(model.state_dict())
         first = truncated(x[:, :1], samples(2), mode='predict')
-    assert early[0].frames_used == 1 and full[0].frames_used == T
+    assert early[0].usage['frames'] == 1 and full[0].usage['frames'] == T
     assert early[0].gflops == pytest.approx(full[0].gflops / T)
     torch.testing.assert_close(early[0].pred_score, first[0].pred_score)
     model.test_cfg['exit_threshold'] = 1.1  # never confident: all frames
     with torch.no_grad():
         late = model(x, samples(2), mode='predict')
-    assert late[0].frames_used == T
+    assert late[0].usage['frames'] == T
 
 
 def test_v1_ppo_train_step_updates_policy_only():
+    """Stage 2 of V1: glancer, focuser and classifier frozen (as
+    FreezeSubmodulesHook does), one optimizer over the whole model: PPO
+    only."""
     model = build(patch_mode='v1',
                   policy=dict(action_type='discrete', action_dim=4))
-    wrapper = OptimWrapperDict(policy=OptimWrapper(
-        torch.optim.Adam(model.policy.parameters(), lr=3e-4)))
+    for name in ('glancer', 'focuser', 'cls_head'):
+        getattr(model, name).requires_grad_(False)
+    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=3e-4))
     before = copy.deepcopy(model.state_dict())
     data = dict(inputs=list(batch()), data_samples=samples(2))
     log_vars = model.train_step(data, wrapper)

@@ -162,15 +162,16 @@ def test_predict_reports_usage_and_flops_of_what_ran():
     _fixed_decisions(model, u)
     with torch.no_grad():
         out = model(inputs, _samples([0, 1]), mode='predict')
-    torch.testing.assert_close(out[0].modality_usage,
-                               torch.tensor([1., .5, 0.]))
+    torch.testing.assert_close(
+        torch.tensor([out[0].usage[m] for m in MODS]),
+        torch.tensor([1., .5, 0.]))
     seg = model.segment_inputs(inputs)
     per = {
         m: FlopAnalyzer(model.subnets[m], (seg[m][:1], )).total()
         for m in MODS
     }
-    full = out[1].gflops.item() * 1e9
-    part = out[0].gflops.item() * 1e9
+    full = out[1].gflops * 1e9
+    part = out[0].gflops * 1e9
     assert full - part == pytest.approx(
         per['audio'] + 2 * per['motion'], rel=1e-6)
     assert part > 2 * per['rgb'] + per['audio']  # + the policy's share
@@ -252,8 +253,8 @@ def test_keep_all_warm_up_pretrains_the_policy_backbones_only():
     with torch.no_grad():
         out = model(inputs, _samples(labels), mode='predict')
     assert not calls
-    assert torch.equal(out[0].modality_usage, torch.ones(3))
-    per = model.segment_flops(model.segment_inputs(inputs), 3)
+    assert out[0].usage == dict(rgb=1., audio=1., motion=1.)
+    per = model.segment_flops(inputs)
     assert per['policy'] == 0
     # the same weights with the policy deciding (the joint stage)
     model.keep_all = False
