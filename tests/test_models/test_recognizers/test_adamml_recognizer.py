@@ -270,3 +270,38 @@ def test_policy_pretrain_needs_probes():
     with pytest.raises(ValueError, match='num_classes'):
         MODELS.build(tiny_model_cfg(policy=False,
                                     policy_pretrain_loss_weight=1.0))
+
+
+def test_sample_gflops_is_the_parts_run_counted_separately():
+    """Per video: the policy once (its FLOPs on that video's segments,
+    counted through a wrapper of the test's own) plus, for every kept
+    (segment, modality), that sub-network on one segment."""
+    from torch import nn
+
+    from mmtin.models.utils.flops import module_flops
+
+    class PolicyOnTensors(nn.Module):
+
+        def __init__(self, policy):
+            super().__init__()
+            self.policy = policy
+
+        def forward(self, rgb, audio, motion):
+            return self.policy(dict(rgb=rgb, audio=audio, motion=motion), 2)
+
+    model = _build()
+    model.eval()
+    inputs = tiny_inputs(num=2, seg=2)
+    u = torch.tensor([[[1., 0., 0.], [0., 0., 1.]],
+                      [[0., 0., 0.], [0., 0., 0.]]])
+    seg = model.segment_inputs(inputs)
+    per = {m: module_flops(model.subnets[m], (seg[m][:1], )) for m in MODS}
+    policy = module_flops(PolicyOnTensors(model.policy),
+                          tuple(seg[m][:2] for m in MODS))
+    assert policy > 0
+    expected = torch.tensor(
+        [policy + per['rgb'] + per['motion'], policy]) / 1e9
+    torch.testing.assert_close(model.sample_gflops(inputs, u), expected)
+    everything = policy + 2 * sum(per.values())
+    torch.testing.assert_close(model.sample_gflops(inputs),
+                               torch.full((2, ), everything / 1e9))
