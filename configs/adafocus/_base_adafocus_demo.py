@@ -59,7 +59,7 @@ train_dataloader = _loader('train', train_pipeline, True)
 val_dataloader = _loader('val', test_pipeline, False, True)
 test_dataloader = _loader('test', test_pipeline, False, True)
 del _loader
-val_evaluator = [dict(type='AccMetric'), dict(type='AdaFocusFLOPsMetric')]
+val_evaluator = [dict(type='AccMetric'), dict(type='GFLOPsMetric')]
 test_evaluator = val_evaluator
 
 glance_channels = 8  # MobileNetV2 x0.25, stage index 1 (stride 4)

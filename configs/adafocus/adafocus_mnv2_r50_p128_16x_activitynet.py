@@ -91,7 +91,7 @@ val_dataloader = dict(
                  data_prefix=dict(video=data_root),
                  pipeline=test_pipeline, test_mode=True))
 test_dataloader = val_dataloader
-val_evaluator = [dict(type='AccMetric'), dict(type='AdaFocusFLOPsMetric')]
+val_evaluator = [dict(type='AccMetric'), dict(type='GFLOPsMetric')]
 test_evaluator = val_evaluator
 
 max_epochs = 50

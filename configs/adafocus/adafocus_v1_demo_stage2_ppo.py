@@ -2,7 +2,10 @@
 # AdaFocus (V1) stage 2: only the discrete actor-critic policy learns, with
 # PPO (published settings: Adam lr 3e-4, gamma 0.7, clip 0.2, K=1, value
 # 0.5, entropy 0.01) inside the recognizer's train_step; glancer, focuser
-# and classifier from stage 1 are frozen.
+# and classifier from stage 1 are frozen by FreezeSubmodulesHook (the one
+# freezing convention): the recognizer runs PPO while the V1 policy has
+# trainable parameters and skips the classification update while nothing
+# else has.
 _base_ = ['./_base_adafocus_demo.py']
 
 model = dict(
@@ -10,12 +13,9 @@ model = dict(
     policy=dict(action_type='discrete', action_dim=36))
 optim_wrapper = dict(
     _delete_=True,
-    constructor='SubmoduleOptimWrapperConstructor',
-    policy=dict(
-        type='OptimWrapper',
-        # published: Adam, lr 3e-4 for 50 epochs; this demo stage is 8
-        optimizer=dict(type='Adam', lr=3e-3),
-        modules=['policy']))
+    type='OptimWrapper',
+    # published: Adam, lr 3e-4 for 50 epochs; this demo stage is 8
+    optimizer=dict(type='Adam', lr=3e-3))
 max_epochs = 8
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = []

@@ -57,7 +57,8 @@ val_dataloader = _loader('val', test_pipeline, True)
 test_dataloader = _loader('test', test_pipeline, True)
 val_evaluator = [
     dict(type='AccMetric'),
-    dict(type='AdaMMLMetric', modalities=modalities)
+    dict(type='GFLOPsMetric', per_class=True),
+    dict(type='SilencedAudioMetric')
 ]
 test_evaluator = val_evaluator
 

@@ -24,7 +24,8 @@ val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 val_evaluator = [
     dict(type='AccMetric'),
-    dict(type='AdaMMLMetric', modalities=modalities)
+    dict(type='GFLOPsMetric', per_class=True),
+    dict(type='SilencedAudioMetric')
 ]
 test_evaluator = val_evaluator
 model = dict(

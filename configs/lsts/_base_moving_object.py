@@ -63,7 +63,7 @@ test_dataloader = dict(
         data_prefix=dict(video=data_root),
         pipeline=pipeline,
         test_mode=True))
-val_evaluator = dict(type='AccMetric')
+val_evaluator = [dict(type='AccMetric'), dict(type='GFLOPsMetric')]
 test_evaluator = val_evaluator
 
 model = dict(

@@ -47,3 +47,6 @@ model = dict(
 optim_wrapper = dict(
     paramwise_cfg=dict(
         custom_keys={'.offsets': dict(lr_mult=20., decay_mult=0.)}))
+# accuracy and GFLOPs per video (the recognizer's sample_gflops)
+val_evaluator = [dict(type='AccMetric'), dict(type='GFLOPsMetric')]
+test_evaluator = val_evaluator

@@ -45,3 +45,6 @@ model = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         format_shape='NCHW'))
+# accuracy and GFLOPs per video (the recognizer's sample_gflops)
+val_evaluator = [dict(type='AccMetric'), dict(type='GFLOPsMetric')]
+test_evaluator = val_evaluator

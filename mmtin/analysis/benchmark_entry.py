@@ -8,8 +8,8 @@ import torch
 from torch import nn
 
 from mmtin.deployment import RecognizerScores
-from mmtin.utils.model_analysis import count_flops, count_params
-from .flops import count_flops_affine, count_flops_torch
+from mmtin.models.utils.flops import (count_flops, count_flops_affine,
+                                      count_flops_torch, count_params)
 
 
 class BenchmarkEntry:

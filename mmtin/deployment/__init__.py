@@ -2,7 +2,7 @@
 from .onnx_export import (example_inputs, export_input_shape, export_module,
                           export_onnx, load_recognizer, ort_session,
                           verify_onnx)
-from .recognizer_scores import RecognizerScores, scores_of
+from mmtin.models.utils.recognizer_scores import RecognizerScores, scores_of
 from .stream_step_scores import StreamStepScores
 
 __all__ = [

@@ -19,7 +19,7 @@ from torch import nn
 
 from mmtin.utils.model_analysis import (build_recognizer, prepare_model_cfg,
                                         view_input_shape, view_spec)
-from .recognizer_scores import RecognizerScores
+from mmtin.models.utils.recognizer_scores import RecognizerScores
 from .stream_step_scores import StreamStepScores
 
 DEFAULT_OPSET = 17

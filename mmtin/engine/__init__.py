@@ -5,13 +5,10 @@ from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
                     OptunaPruningHook, SwitchToDeployHook, add_deploy_hook,
                     FreezeSubmodulesHook)
-from .submodule_optim_wrapper_constructor import (
-    SubmoduleOptimWrapperConstructor)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
-    'SubmoduleOptimWrapperConstructor'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook'
 ]

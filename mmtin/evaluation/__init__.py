@@ -1,4 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .metrics import AdaMMLMetric, AdaFocusFLOPsMetric
+from .metrics import GFLOPsMetric, SilencedAudioMetric
 
-__all__ = ['AdaMMLMetric', 'AdaFocusFLOPsMetric']
+__all__ = ['GFLOPsMetric', 'SilencedAudioMetric']

@@ -6,13 +6,13 @@
 * :func:`set_num_segments` sets every ``num_segments`` of a model config;
 * :func:`view_spec` reads the input of one test view (frames and crop size)
   from a config's test pipeline, :func:`view_input_shape` turns it into the
-  tensor shape a recognizer takes;
-* :func:`count_params` and :func:`count_flops` measure a built recognizer.
+  tensor shape a recognizer takes.
+
+Counting FLOPs and parameters lives in :mod:`mmtin.models.utils.flops`.
 """
 import copy
 from typing import List, Optional, Tuple
 
-import torch
 from torch import nn
 
 from .type_defaults import type_defaults
@@ -205,41 +205,6 @@ def view_input_shape(spec: dict,
         return (batch, 1, 3, clip_len, h, w)
     num_clips = num_segments or spec['num_clips']
     return (batch, num_clips * spec['clip_len'], 3, h, w)
-
-
-def count_params(model: nn.Module) -> int:
-    """Number of parameters (``sum(p.numel())``, buffers excluded)."""
-    return sum(p.numel() for p in model.parameters())
-
-
-def count_flops(model: nn.Module, inputs: torch.Tensor) -> int:
-    """FLOPs of one forward pass, backbone to head, by
-    :class:`mmengine.analysis.FlopAnalyzer`.
-
-    As in MMAction2's model zoo (``tools/analysis_tools/get_flops.py``),
-    one fused multiply-add counts as one FLOP. Operators the analyzer has
-    no rule for (element-wise ops, the TIN shift) count as zero.
-
-    Args:
-        model (nn.Module): A recognizer (counted through
-            :class:`mmtin.deployment.RecognizerScores`, the module the
-            benchmarks time and the ONNX export traces), or any module
-            whose forward takes ``inputs``.
-        inputs (torch.Tensor): The input batch.
-
-    Returns:
-        int: The FLOP count.
-    """
-    from mmtin.deployment import RecognizerScores
-    from mmtin.models.utils import module_flops
-    target = RecognizerScores(model) if hasattr(model,
-                                                'extract_feat') else model
-    was_training = model.training
-    model.eval()
-    try:
-        return module_flops(target, (inputs, ))
-    finally:
-        model.train(was_training)
 
 
 def prepare_model_cfg(cfg,

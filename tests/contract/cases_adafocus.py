@@ -37,6 +37,13 @@ CASES = {
         cfg=dict(type='RecurrentClsHead', num_classes=3, in_channels=12,
                  hidden_channels=16),
         inputs=lambda: (torch.randn(2, T, 12), )),
+    'PPOClipLoss':
+    dict(
+        cfg=dict(type='PPOClipLoss'),
+        inputs=lambda: (torch.randn(2, T, 4, requires_grad=True),
+                        torch.randn(2, T, requires_grad=True),
+                        torch.randint(0, 4, (2, T)),
+                        torch.full((2, T), -1.4), torch.rand(2, T))),
     'AdaFocusRecognizer':
     dict(
         cfg=RECOGNIZER,

@@ -67,6 +67,11 @@ CASES = {
     dict(
         cfg=dict(tiny_policy(), modalities=('rgb', 'audio', 'motion')),
         inputs=_policy_inputs),
+    'AdaMMLEfficiencyLoss':
+    dict(
+        cfg=dict(type='AdaMMLEfficiencyLoss', cost_weights=[0.5, 0.05, 0.8]),
+        inputs=lambda: (torch.rand(2, 4, 3, requires_grad=True),
+                        torch.randn(2, 5), torch.tensor([0, 3]))),
     'LearnableLateFusion':
     dict(
         cfg=dict(type='LearnableLateFusion', num_modalities=3),

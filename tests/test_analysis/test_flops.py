@@ -9,8 +9,8 @@ from torch import nn
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.analysis import count_flops_affine, count_flops_torch
-from mmtin.utils.model_analysis import count_flops
+from mmtin.models.utils.flops import (count_flops, count_flops_affine,
+                                      count_flops_torch)
 
 ARCH = dict(
     stem=4,

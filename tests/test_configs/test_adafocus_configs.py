@@ -90,8 +90,8 @@ def test_stages_chain_and_run_one_iteration(repo_root, tiny_data, tmp_path):
         torch.testing.assert_close(value, stage0['backbone.' + key])
     stage1, metrics = run(STAGES[1],
                           focuser_from=_path(tmp_path, STAGES[0]))
-    assert metrics['flops/frames_per_video'] == 4
-    assert metrics['flops/gflops_per_video'] > 0
+    assert metrics['usage/frames'] == 4
+    assert metrics['gflops'] > 0
     # V2 joint: every part learns, starting from stage 1
     v2, _ = run(STAGES[2], _path(tmp_path, STAGES[1]))
     assert {'glancer', 'focuser', 'policy', 'cls_head'} <= _changed(

@@ -6,8 +6,8 @@ from mmengine.config import Config
 from torch import nn
 
 import mmtin  # noqa: F401
-from mmtin.utils.model_analysis import (count_flops, count_params,
-                                        disable_pretrained, prepare_model_cfg,
+from mmtin.models.utils.flops import count_flops, count_params
+from mmtin.utils.model_analysis import (disable_pretrained, prepare_model_cfg,
                                         set_num_segments, view_input_shape,
                                         view_spec)
 

@@ -44,8 +44,8 @@ from mmengine.config import Config
 
 import mmtin  # noqa: F401  (registers mmtin's models)
 from mmtin.analysis import markdown_table as _markdown_table
-from mmtin.utils.model_analysis import (build_recognizer, count_flops,
-                                        count_params, prepare_model_cfg,
+from mmtin.models.utils.flops import count_flops, count_params
+from mmtin.utils.model_analysis import (build_recognizer, prepare_model_cfg,
                                         view_input_shape, view_spec)
 
 ZOO_KEYS = ('dataset', 'frames', 'published_top1', 'published_top5',

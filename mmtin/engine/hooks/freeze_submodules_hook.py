@@ -12,8 +12,14 @@ from mmaction.registry import HOOKS
 class FreezeSubmodulesHook(Hook):
     """Freeze sub-modules by name (``requires_grad=False``, eval mode).
 
-    Multi-stage recipes (AdaFocus: stage 2 trains only the policy) freeze
-    parts of a model loaded from the previous stage. Parameters are frozen
+    mmtin's one convention for stage-wise freezing: multi-stage recipes
+    (AdaFocus V1: stage 2 trains only the policy, stage 3 freezes it;
+    AdaMML: fine-tuning freezes the policy) freeze parts of a model loaded
+    from the previous stage with this hook and keep one ordinary
+    ``optim_wrapper`` over the whole model; the recognizers read
+    ``requires_grad`` to know which updates to run (AdaFocus's PPO step,
+    AdaMML's efficiency loss). A backbone's own ``frozen_stages`` is
+    unrelated (MMAction2's per-backbone argument). Parameters are frozen
     before training starts (before the optimizer's first step, so frozen
     parameters never change even under weight decay or momentum); the
     modules are put back into eval mode before every iteration because the

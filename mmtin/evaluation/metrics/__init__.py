@@ -1,5 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .adamml_metric import AdaMMLMetric
-from .adafocus_flops_metric import AdaFocusFLOPsMetric
+from .gflops_metric import GFLOPsMetric
+from .silenced_audio_metric import SilencedAudioMetric
 
-__all__ = ['AdaMMLMetric', 'AdaFocusFLOPsMetric']
+__all__ = ['GFLOPsMetric', 'SilencedAudioMetric']

@@ -12,7 +12,8 @@ frames (so the choice at frame ``t`` depends on frames ``<= t``).
   differentiable, so the classification loss trains the policy.
 * ``action_type='discrete'`` (AdaFocus V1): an actor (softmax over
   ``action_dim`` patch corners on a ``sqrt(action_dim)``-square grid) and a
-  critic (state value), trained with PPO (:meth:`ppo_loss`); reward = the
+  critic (state value), trained with PPO (``ppo_loss``, a
+  :class:`PPOClipLoss` built from ``ppo_cfg``); reward = the
   true-class confidence with the chosen patch minus that with a random
   patch (computed by the recognizer).
 """
@@ -20,7 +21,6 @@ import math
 from typing import Dict, Optional, Sequence
 
 import torch
-import torch.nn.functional as F
 from mmcv.cnn import ConvModule, build_activation_layer
 from mmengine.model import BaseModule
 from torch import nn
@@ -60,9 +60,11 @@ class AdaFocusPolicy(BaseModule):
             ``h * w`` with ``h == w``). Default: ``'recurrent'``.
         ppo_cfg (dict, optional): PPO hyper-parameters, merged into the
             published ones: ``gamma=0.7, clip=0.2, epochs=1,
-            value_weight=0.5, entropy_weight=0.01`` (optimiser: Adam,
-            lr 3e-4, in the config's ``optim_wrapper.policy``).
-            Default: None.
+            value_weight=0.5, entropy_weight=0.01``; ``epochs`` is the
+            number of PPO updates per rollout, the rest configure the
+            ``PPOClipLoss`` this policy holds as ``ppo_loss`` (discrete
+            policies only). Optimiser (published: Adam, lr 3e-4): the
+            config's ``optim_wrapper``. Default: None.
         init_cfg (dict, optional): Initialization config. Default: None.
     """
 
@@ -114,6 +116,14 @@ class AdaFocusPolicy(BaseModule):
         self.grid = grid
         self.actor_type = actor_type
         self.ppo_cfg = dict(_PPO_DEFAULTS, **(ppo_cfg or {}))
+        self.ppo_loss = None
+        if action_type == 'discrete':
+            loss_cfg = {
+                k: v
+                for k, v in self.ppo_cfg.items() if k != 'epochs'
+            }
+            self.ppo_loss = MODELS.build(
+                dict(type='PPOClipLoss', **loss_cfg))
         if actor_type == 'conv':
             self.scorer = nn.Sequential(
                 # replicate padding: a border cell sees a neighbourhood
@@ -197,46 +207,3 @@ class AdaFocusPolicy(BaseModule):
         col = (actions % g).float() / (g - 1)
         row = torch.div(actions, g, rounding_mode='floor').float() / (g - 1)
         return torch.stack([col, row], dim=-1)
-
-    def discounted_returns(self, rewards: torch.Tensor) -> torch.Tensor:
-        """``R_t = r_t + gamma * R_{t+1}`` over the frames of ``[N, T]``."""
-        returns = torch.zeros_like(rewards)
-        running = torch.zeros_like(rewards[:, 0])
-        for t in range(rewards.shape[1] - 1, -1, -1):
-            running = rewards[:, t] + self.ppo_cfg['gamma'] * running
-            returns[:, t] = running
-        return returns
-
-    def ppo_loss(self, logits: torch.Tensor, values: torch.Tensor,
-                 actions: torch.Tensor, old_log_probs: torch.Tensor,
-                 rewards: torch.Tensor) -> Dict[str, torch.Tensor]:
-        """The clipped PPO objective with value and entropy terms.
-
-        Args:
-            logits (torch.Tensor): ``[N, T, A]`` actor logits (current).
-            values (torch.Tensor): ``[N, T]`` critic values (current).
-            actions (torch.Tensor): ``[N, T]`` actions taken.
-            old_log_probs (torch.Tensor): ``[N, T]`` log-probabilities of
-                the actions when they were taken.
-            rewards (torch.Tensor): ``[N, T]`` rewards.
-
-        Returns:
-            dict: ``loss_actor``, ``loss_value`` (weighted by
-            ``value_weight``) and ``loss_entropy`` (``-entropy_weight *
-            entropy``); their sum is minimised.
-        """
-        cfg = self.ppo_cfg
-        returns = self.discounted_returns(rewards.detach())
-        advantages = returns - values.detach()
-        log_probs = F.log_softmax(logits, dim=-1)
-        taken = log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
-        ratio = torch.exp(taken - old_log_probs.detach())
-        clipped = ratio.clamp(1 - cfg['clip'], 1 + cfg['clip'])
-        loss_actor = -torch.min(ratio * advantages,
-                                clipped * advantages).mean()
-        loss_value = cfg['value_weight'] * F.mse_loss(values, returns)
-        entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
-        return dict(
-            loss_actor=loss_actor,
-            loss_value=loss_value,
-            loss_entropy=-cfg['entropy_weight'] * entropy)

@@ -12,19 +12,24 @@ AdaFocusV2 (CVPR 2022). Per frame ``t`` of a clip:
 4. the *recurrent classifier* reads ``[pool(g_t) || pool(f_t)]`` and gives
    logits after every frame; ``predict`` returns the last step's (or,
    with ``test_cfg.exit_threshold``, the first confident step's) scores.
+
+Training stages differ only in what is frozen (``FreezeSubmodulesHook``,
+the one freezing convention): ``train_step`` runs the V1 PPO update while
+the policy has trainable parameters, and the classification update while
+any of glancer, focuser and classifier (or, in V2, the policy) has.
 """
 from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
-from mmengine.optim import OptimWrapperDict
+from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch.distributions import Categorical
 
-from mmaction.models.recognizers.base import BaseRecognizer
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmtin.ops import patch_crop
-from ..utils.adafocus_flops import adafocus_flops
+from ..utils.flops import adafocus_flops
+from .base_adaptive_recognizer import BaseAdaptiveRecognizer
 
 PATCH_MODES = ('v2', 'v1', 'random', 'center')
 
@@ -37,8 +42,12 @@ def _feature_map(out):
 
 
 @MODELS.register_module()
-class AdaFocusRecognizer(BaseRecognizer):
+class AdaFocusRecognizer(BaseAdaptiveRecognizer):
     """Spatially adaptive video recognizer (AdaFocus V1 / V2).
+
+    A :class:`BaseAdaptiveRecognizer` (two backbones, so not MMAction2's
+    ``BaseRecognizer``): ``predict`` stores ``gflops`` from
+    :meth:`sample_gflops` and ``usage=dict(frames=...)`` in every sample.
 
     Args:
         glancer (dict): 2D backbone over the downsampled frames, e.g.
@@ -77,6 +86,8 @@ class AdaFocusRecognizer(BaseRecognizer):
             Default: None.
         data_preprocessor (dict, optional): MMAction2 data preprocessor.
             Default: None.
+        init_cfg (dict, optional): Initialisation config of the whole
+            model (sub-modules keep their own ``init_cfg``). Default: None.
     """
 
     def __init__(self,
@@ -95,14 +106,14 @@ class AdaFocusRecognizer(BaseRecognizer):
                  detach_policy_input: bool = True,
                  train_cfg: Optional[Dict] = None,
                  test_cfg: Optional[Dict] = None,
-                 data_preprocessor: Optional[Dict] = None) -> None:
+                 data_preprocessor: Optional[Dict] = None,
+                 init_cfg: Optional[Dict] = None) -> None:
         self._check_cfg(glancer, focuser, policy, num_segments, patch_size,
                         glance_size, frame_size, patch_mode)
         if data_preprocessor is None:
             data_preprocessor = dict(type='ActionDataPreprocessor')
-        # BaseRecognizer builds a single `backbone`; AdaFocus has two.
-        super(BaseRecognizer, self).__init__(
-            data_preprocessor=data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.glancer = MODELS.build(glancer)
         self.focuser = MODELS.build(focuser)
         self.policy = MODELS.build(policy) if policy is not None else None
@@ -227,6 +238,10 @@ class AdaFocusRecognizer(BaseRecognizer):
         positions = self.select(gmap)
         return self.classify(gvec, frames, positions), dict()
 
+    def _forward(self, inputs: torch.Tensor, stage: str = 'head', **kwargs):
+        """Per-step logits (``mode='tensor'``)."""
+        return self.extract_feat(inputs, stage=stage)[0]
+
     def loss(self, inputs: torch.Tensor, data_samples: SampleList,
              **kwargs) -> Dict:
         """Classification loss averaged over the steps."""
@@ -237,10 +252,10 @@ class AdaFocusRecognizer(BaseRecognizer):
                 **kwargs) -> SampleList:
         """Scores of the final step, or of the early-exit step.
 
-        Every output sample carries ``frames_used`` (frames whose glance,
-        patch and classifier step the prediction needed, summed over test
-        views) and ``gflops`` (that many frames times the per-frame cost of
-        glancer, focuser, policy and classifier step).
+        Every output sample carries ``usage=dict(frames=n)`` (the frames
+        whose glance, patch and classifier step the prediction needed,
+        summed over test views) and ``gflops`` (:meth:`sample_gflops` of
+        those frames).
         """
         logits, _ = self.extract_feat(inputs)
         b, t = logits.shape[:2]
@@ -253,15 +268,37 @@ class AdaFocusRecognizer(BaseRecognizer):
                              conf.new_ones(b, 1, dtype=torch.bool)], 1)
             steps = hit.float().argmax(1)  # first True
         scores = logits[torch.arange(b), steps].detach()
-        per_frame = self.flops_per_frame(inputs.shape[-2:])['total']
         views = b // len(data_samples)
         used = (steps + 1).view(len(data_samples), views).sum(1)
+        gflops = self.sample_gflops(inputs, used)
         samples = self.cls_head.predict_by_feat(scores, data_samples)
-        for sample, n in zip(samples, used.tolist()):
-            sample.set_field(int(n), 'frames_used', field_type='metainfo')
-            sample.set_field(n * per_frame / 1e9, 'gflops',
+        for sample, n, cost in zip(samples, used.tolist(), gflops.tolist()):
+            sample.set_field(dict(frames=float(n)), 'usage',
                              field_type='metainfo')
+            sample.set_field(cost, 'gflops', field_type='metainfo')
         return samples
+
+    def sample_gflops(self, inputs: torch.Tensor,
+                      executed: Optional[torch.Tensor] = None
+                      ) -> torch.Tensor:
+        """GFLOPs of each sample: frames run times the per-frame cost of
+        glancer, policy, crop, focuser and classifier step
+        (:meth:`flops_per_frame`).
+
+        Args:
+            inputs (Tensor): ``[N, V * T, C, H, W]`` (only the shape is
+                read).
+            executed (Tensor, optional): ``(N, )`` frames run per sample,
+                all views together (fewer with early exit). Default: None
+                (every frame of every view).
+
+        Returns:
+            Tensor: ``(N, )`` GFLOPs (float64).
+        """
+        if executed is None:
+            executed = torch.full((inputs.shape[0], ), inputs.shape[1])
+        per_frame = self.flops_per_frame(inputs.shape[-2:])['total']
+        return executed.detach().cpu().double() * per_frame / 1e9
 
     def flops_per_frame(self, frame_hw) -> Dict[str, float]:
         """Per-frame FLOPs of each component (cached per frame size)."""
@@ -271,41 +308,62 @@ class AdaFocusRecognizer(BaseRecognizer):
         return self._flops_cache[key]
 
     # ------------------------------------------------------------ training
-    def train_step(self, data, optim_wrapper):
-        """One iteration; with an ``OptimWrapperDict`` (keys ``main`` and/or
-        ``policy``) ``policy`` takes the PPO update of V1 and ``main`` the
-        classification update."""
-        if not isinstance(optim_wrapper, OptimWrapperDict):
+    @property
+    def policy_learns(self) -> bool:
+        """V1 and the policy has trainable parameters: PPO updates it."""
+        return self.patch_mode == 'v1' and any(
+            p.requires_grad for p in self.policy.parameters())
+
+    @property
+    def classifier_learns(self) -> bool:
+        """The classification loss has trainable parameters to update
+        (glancer, focuser, classifier; in V2 also the policy)."""
+        parts = [self.glancer, self.focuser, self.cls_head]
+        if self.patch_mode == 'v2':
+            parts.append(self.policy)
+        return any(p.requires_grad for m in parts for p in m.parameters())
+
+    def train_step(self, data, optim_wrapper: OptimWrapper) -> Dict:
+        """One iteration with one optim wrapper.
+
+        Without PPO (V2, random or centre patches, or a frozen V1 policy)
+        this is ``BaseModel.train_step``. While :attr:`policy_learns`, a
+        PPO update of the policy (:meth:`ppo_step`) comes first, then the
+        classification update if :attr:`classifier_learns` (stage 2 of
+        V1 freezes glancer, focuser and classifier with
+        ``FreezeSubmodulesHook``: PPO only).
+        """
+        if isinstance(optim_wrapper, OptimWrapperDict):
+            raise TypeError(
+                'AdaFocusRecognizer takes one optim_wrapper; choose what '
+                'trains with FreezeSubmodulesHook (PPO runs while the V1 '
+                'policy has trainable parameters)')
+        if not self.policy_learns:
             return super().train_step(data, optim_wrapper)
-        unknown = set(optim_wrapper.keys()) - {'main', 'policy'}
-        if unknown:
-            raise KeyError(f'optim_wrapper has unknown keys {sorted(unknown)}'
-                           '; AdaFocusRecognizer uses "main" and "policy"')
         data = self.data_preprocessor(data, True)
-        log_vars = {}
-        if 'policy' in optim_wrapper:
-            if self.patch_mode != 'v1':
-                raise ValueError('optim_wrapper.policy (PPO) needs '
-                                 f'patch_mode="v1", got {self.patch_mode!r}')
-            log_vars.update(self.ppo_step(data, optim_wrapper['policy']))
-        if 'main' in optim_wrapper:
-            wrapper = optim_wrapper['main']
-            with wrapper.optim_context(self):
+        log_vars = self.ppo_step(data, optim_wrapper)
+        if self.classifier_learns:
+            with optim_wrapper.optim_context(self):
                 losses = self(**data, mode='loss')
             loss, main_vars = self.parse_losses(losses)
-            wrapper.update_params(loss)
+            optim_wrapper.update_params(loss)
             log_vars.update(main_vars)
         return log_vars
 
-    def ppo_step(self, data, wrapper) -> Dict:
+    def ppo_step(self, data, wrapper: OptimWrapper) -> Dict:
         """Collect one episode per clip with the current actor, reward each
         step by (true-class confidence with the chosen patches) - (with
-        random patches), and take ``ppo_cfg.epochs`` PPO updates."""
+        random patches), and take ``ppo_cfg.epochs`` PPO updates.
+
+        PPO's reward must be a fixed function of state and action, so the
+        environment (glancer, focuser, classifier) is evaluated in eval
+        mode during the rollout (no dropout, no BatchNorm statistics
+        updates) and put back afterwards; this is part of the algorithm,
+        not freezing (which is ``FreezeSubmodulesHook``'s).
+        """
         frames = self._frames(data['inputs'])
         labels = torch.stack([s.gt_label for s in data['data_samples']])
         labels = labels.view(-1).to(frames.device)
-        # the environment (glancer, focuser, classifier) is evaluated as
-        # is: no BatchNorm statistics updates, no dropout
         env = [m for m in (self.glancer, self.focuser, self.cls_head)
                if m.training]
         for module in env:
@@ -340,7 +398,3 @@ class AdaFocusRecognizer(BaseRecognizer):
         log_vars['loss_ppo'] = log_vars.pop('loss')
         log_vars['reward'] = rewards.mean().item()
         return log_vars
-
-    def init_weights(self) -> None:
-        """Initialize every sub-module (no single ``backbone`` here)."""
-        super(BaseRecognizer, self).init_weights()

@@ -9,12 +9,11 @@ from typing import Dict, List, Optional, Sequence
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
-from mmengine.model import BaseModel
 from torch import Tensor, nn
 
-from mmtin.ops.temporal_difference import pooled_differences
-from mmtin.models.utils.module_flops import module_flops
-from mmtin.ops import adamml_efficiency_loss, hard_gumbel_softmax
+from mmtin.ops import hard_gumbel_softmax, pooled_differences
+from ..utils.flops import module_flops
+from .base_adaptive_recognizer import BaseAdaptiveRecognizer
 
 MODALITIES = ('rgb', 'audio', 'motion')
 
@@ -49,7 +48,7 @@ class ModalitySubNetwork(nn.Module):
 
 
 @MODELS.register_module()
-class AdaMMLRecognizer(BaseModel):
+class AdaMMLRecognizer(BaseAdaptiveRecognizer):
     """AdaMML recognizer: per-segment choice of RGB, audio and motion.
 
     For every segment s the policy decides ``u[s, m]`` in {0, 1} per
@@ -61,6 +60,8 @@ class AdaMMLRecognizer(BaseModel):
     sub-network only on the segments that keep it (gather, run, scatter),
     so skipped compute is really saved. ``policy=None`` keeps every
     modality in every segment (warm-up and the all-modalities baseline).
+    ``predict`` stores ``gflops`` (:meth:`sample_gflops` of the decisions)
+    and ``usage`` (fraction of segments per modality) in every sample.
 
     The policy's own state decides how it acts: in train mode it samples
     (Gumbel), in eval mode it decides by argmax; the efficiency loss is
@@ -85,9 +86,11 @@ class AdaMMLRecognizer(BaseModel):
         fusion (dict): Fusion config. Default:
             dict(type='LearnableLateFusion').
         cost_weights (Sequence[float], optional): ``w_m`` of the
-            efficiency loss. Default: the published ones for the chosen
-            modalities ([0.5, 0.05, 0.8] for rgb, audio, motion).
-        gamma (float): Weight of the wrong-prediction term. Default: 10.
+            efficiency loss (an ``AdaMMLEfficiencyLoss``). Default: the
+            published ones for the chosen modalities ([0.5, 0.05, 0.8]
+            for rgb, audio, motion).
+        gamma (float): Weight of the efficiency loss's wrong-prediction
+            term. Default: 10.
         modality_loss_weight (float): Weight of an extra cross-entropy per
             modality (on its own segment-averaged logits); the warm-up
             stage uses it. Default: 0.
@@ -169,8 +172,9 @@ class AdaMMLRecognizer(BaseModel):
         fusion = dict(fusion)
         fusion.setdefault('num_modalities', len(modalities))
         self.fusion = MODELS.build(fusion)
-        self.cost_weights = cost_weights
-        self.gamma = gamma
+        self.efficiency_loss = MODELS.build(
+            dict(type='AdaMMLEfficiencyLoss', cost_weights=cost_weights,
+                 gamma=gamma))
         self.modality_loss_weight = modality_loss_weight
         self.keep_all = keep_all
         self.policy_pretrain_loss_weight = policy_pretrain_loss_weight
@@ -182,6 +186,16 @@ class AdaMMLRecognizer(BaseModel):
                 'policy with linear probes (AdaMMLPolicy(num_classes=...))')
         self.real_skip = real_skip
         self._flops_cache: Dict = {}
+
+    @property
+    def cost_weights(self) -> List[float]:
+        """``w_m`` of :attr:`efficiency_loss`."""
+        return self.efficiency_loss.cost_weights
+
+    @property
+    def gamma(self) -> float:
+        """The wrong-prediction weight of :attr:`efficiency_loss`."""
+        return self.efficiency_loss.gamma
 
     @property
     def policy_decides(self) -> bool:
@@ -252,13 +266,16 @@ class AdaMMLRecognizer(BaseModel):
             out = out.index_copy(0, idx, subnet(x.index_select(0, idx)))
         return out
 
-    def _forward(self, inputs: Dict[str, Tensor]):
-        first = inputs[self.modalities[0]] if self.modalities[0] in inputs \
-            else None
-        if first is None:
-            self.segment_inputs(inputs)  # raises the error naming the key
-        num, seg = first.shape[:2]
+    def run_segments(self, inputs: Dict[str, Tensor]):
+        """Segment the inputs, decide, run the kept sub-networks, fuse.
+
+        Returns:
+            tuple: video logits ``(N, K)``, decisions ``(N, S, M)``, the
+            per-modality segment logits ``(N, S, K)`` and the segmented
+            inputs (:meth:`segment_inputs`).
+        """
         x = self.segment_inputs(inputs)
+        num, seg = inputs[self.modalities[0]].shape[:2]
         u = self.decide(x, num, seg)
         seg_logits = [
             self._run(m, x[m], u[..., i].flatten()).view(num, seg, -1)
@@ -268,24 +285,15 @@ class AdaMMLRecognizer(BaseModel):
         return fused.mean(1), u, seg_logits, x
 
     # ------------------------------------------------------------ mmengine
-    def forward(self,
-                inputs: Dict[str, Tensor],
-                data_samples: Optional[List] = None,
-                mode: str = 'tensor'):
-        """``'tensor'``: dict(logits, decisions); ``'loss'``; ``'predict'``.
-        """
-        if mode == 'tensor':
-            logits, u, _, _ = self._forward(inputs)
-            return dict(logits=logits, decisions=u)
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise RuntimeError(f'AdaMMLRecognizer: invalid mode "{mode}"')
+    def _forward(self, inputs: Dict[str, Tensor], **kwargs) -> dict:
+        """``mode='tensor'``: dict(logits, decisions)."""
+        logits, u, _, _ = self.run_segments(inputs)
+        return dict(logits=logits, decisions=u)
 
-    def loss(self, inputs: Dict[str, Tensor], data_samples: List) -> dict:
+    def loss(self, inputs: Dict[str, Tensor], data_samples: List,
+             **kwargs) -> dict:
         """Cross-entropy (+ per-modality CE) (+ efficiency loss)."""
-        logits, u, seg_logits, x = self._forward(inputs)
+        logits, u, seg_logits, x = self.run_segments(inputs)
         labels = torch.cat([d.gt_label.view(-1) for d in data_samples])
         losses = dict(loss_cls=F.cross_entropy(logits, labels))
         if self.modality_loss_weight:
@@ -299,18 +307,77 @@ class AdaMMLRecognizer(BaseModel):
                     self.policy_pretrain_loss_weight * F.cross_entropy(
                         z.view(num, -1, z.shape[-1]).mean(1), labels)
         if self.policy_learns:
-            losses.update(
-                adamml_efficiency_loss(u, logits, labels, self.cost_weights,
-                                       self.gamma))
+            losses.update(self.efficiency_loss(u, logits, labels))
         for i, m in enumerate(self.modalities):
             losses[f'usage_{m}'] = u[..., i].detach().mean()
         return losses
 
-    def segment_flops(self, x: Dict[str, Tensor], seg: int) -> dict:
+    def predict(self, inputs: Dict[str, Tensor], data_samples: List,
+                **kwargs) -> List:
+        """Scores plus ``usage`` (fraction of segments per modality) and
+        ``gflops`` (:meth:`sample_gflops` of the decisions taken)."""
+        logits, u, _, _ = self.run_segments(inputs)
+        gflops = self.sample_gflops(inputs, u)
+        scores = logits.softmax(1)
+        usage = u.mean(1)
+        for i, sample in enumerate(data_samples):
+            sample.set_pred_score(scores[i])
+            sample.set_field(
+                {m: float(usage[i, j])
+                 for j, m in enumerate(self.modalities)},
+                'usage', field_type='metainfo')
+            sample.set_field(float(gflops[i]), 'gflops',
+                             field_type='metainfo')
+        return data_samples
+
+    # ------------------------------------------------------------- cost
+    def sample_gflops(self, inputs: Dict[str, Tensor],
+                      executed: Optional[Tensor] = None) -> Tensor:
+        """GFLOPs of each video: the policy's (when it decides) plus each
+        modality's per-segment cost times the segments that ran it.
+
+        Args:
+            inputs (dict[str, Tensor]): The preprocessed inputs (only the
+                shapes are read).
+            executed (Tensor, optional): ``(N, S, M)`` keep decisions.
+                Default: None (every modality in every segment).
+
+        Returns:
+            Tensor: ``(N, )`` GFLOPs.
+        """
+        flops = self.segment_flops(inputs)
+        if executed is None:
+            first = inputs[self.modalities[0]]
+            executed = first.new_ones(first.shape[0], first.shape[1],
+                                      len(self.modalities))
+        per_mod = executed.new_tensor([flops[m] for m in self.modalities])
+        return (flops['policy'] + (executed.sum(1) * per_mod).sum(1)) / 1e9
+
+    def segment_flops(self, inputs: Dict[str, Tensor]) -> dict:
         """FLOPs of one segment per sub-network and of the policy per
-        video, from ``mmengine.analysis`` (computed once per shape)."""
-        key = tuple((m, tuple(x[m].shape[1:])) for m in self.modalities)
+        video, from ``mmengine.analysis`` (measured once per input shape
+        on one video of zeros).
+
+        Args:
+            inputs (dict[str, Tensor]): The preprocessed inputs (only the
+                shapes are read).
+
+        Returns:
+            dict: one entry per modality and ``policy`` (0 while the policy
+            decides nothing).
+        """
+        for m in self.modalities:
+            if m not in inputs:
+                self.segment_inputs(inputs)  # raises the error naming it
+        key = (self.policy_decides, ) + tuple(
+            (m, tuple(inputs[m].shape[1:])) for m in self.modalities)
         if key not in self._flops_cache:
+            one = {
+                m: inputs[m].new_zeros((1, ) + inputs[m].shape[1:])
+                for m in self.modalities
+            }
+            x = self.segment_inputs(one)
+            seg = inputs[self.modalities[0]].shape[1]
             flops = {
                 m: module_flops(self.subnets[m], (x[m][:1], ))
                 for m in self.modalities
@@ -319,25 +386,9 @@ class AdaMMLRecognizer(BaseModel):
             if self.policy_decides:
                 flops['policy'] = module_flops(
                     _PolicyCall(self.policy, self.modalities, seg),
-                    tuple(x[m][:seg] for m in self.modalities))
+                    tuple(x[m] for m in self.modalities))
             self._flops_cache[key] = flops
         return self._flops_cache[key]
-
-    def predict(self, inputs: Dict[str, Tensor], data_samples: List) -> List:
-        """Scores plus ``modality_usage`` (fraction of segments per
-        modality) and ``gflops`` (policy + sub-networks actually run)."""
-        logits, u, _, _ = self._forward(inputs)
-        seg = u.shape[1]
-        flops = self.segment_flops(self.segment_inputs(inputs), seg)
-        per_mod = u.new_tensor([flops[m] for m in self.modalities])
-        gflops = (flops['policy'] + (u.sum(1) * per_mod).sum(1)) / 1e9
-        scores = logits.softmax(1)
-        for i, sample in enumerate(data_samples):
-            sample.set_pred_score(scores[i])
-            sample.set_field(u[i].mean(0), 'modality_usage')
-            sample.set_field(gflops[i], 'gflops')
-        return data_samples
-
 
 class _PolicyCall(nn.Module):
     """``policy(dict(zip(modalities, tensors)), seg)`` for the analyzer."""

@@ -6,7 +6,10 @@ from typing import List, Optional, Tuple
 import torch
 from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
+from mmaction.utils import SampleList
 from torch import Tensor
+
+from ..utils.flops import count_flops
 
 PROPAGATIONS = ('lsts', 'copy')
 KEY_POSITIONS = ('middle', 'first')
@@ -58,7 +61,9 @@ class LSTSPropagationRecognizer(BaseRecognizer):
     ``keyframe_interval=1`` runs the full backbone on every frame (the plain
     model; ``low2high``, ``align`` and ``fusion`` are then not built).
     The per-frame features go to ``cls_head`` with ``num_segs``, like
-    ``Recognizer2D``.
+    ``Recognizer2D``. ``predict`` stores each sample's cost
+    (:meth:`sample_gflops`) as ``gflops``, as mmtin's adaptive recognizers
+    do (see ``BaseAdaptiveRecognizer``).
 
     The backbone must have a stem and ``res_layers`` (MMAction2 ``ResNet``
     and ``ResNetTSM``, mmpretrain ``ResNet`` / ``ResNetV1c`` / ``ResNetV1d``
@@ -153,6 +158,7 @@ class LSTSPropagationRecognizer(BaseRecognizer):
         self.keys, self.sources = keyframe_layout(
             num_segments, keyframe_interval, key_position)
         self.low2high = self.align = self.fusion = None
+        self._flops_cache = {}
         if keyframe_interval == 1:
             return
         if propagation == 'lsts' or fusion is not None:
@@ -226,6 +232,16 @@ class LSTSPropagationRecognizer(BaseRecognizer):
         out = torch.cat((high_key, prop), dim=1)[:, inverse]
         return out.flatten(0, 1)
 
+    def _num_views(self, inputs: Tensor) -> int:
+        """Clips per sample of ``[N, V * T, 3, H, W]`` inputs (checked)."""
+        frames = inputs.shape[1]
+        if frames % self.num_segments != 0:
+            raise ValueError(
+                f'{type(self).__name__}: inputs of shape '
+                f'{tuple(inputs.shape)} have {frames} frames per sample, not '
+                f'a multiple of num_segments={self.num_segments}')
+        return frames // self.num_segments
+
     def extract_feat(self,
                      inputs: Tensor,
                      stage: str = 'backbone',
@@ -246,14 +262,45 @@ class LSTSPropagationRecognizer(BaseRecognizer):
             tuple[Tensor, dict]: the features or scores, and ``dict(
             num_segs=...)`` for the head.
         """
-        frames = inputs.shape[1]
-        if frames % self.num_segments != 0:
-            raise ValueError(
-                f'{type(self).__name__}: inputs of shape '
-                f'{tuple(inputs.shape)} have {frames} frames per sample, not '
-                f'a multiple of num_segments={self.num_segments}')
-        kwargs = dict(num_segs=frames)
+        kwargs = dict(num_segs=self._num_views(inputs) * self.num_segments)
         feats = self.propagate(inputs.reshape((-1, ) + inputs.shape[2:]))
         if stage == 'head':
             return self.cls_head(feats, **kwargs), kwargs
         return feats, kwargs
+
+    def predict(self, inputs: Tensor, data_samples: SampleList,
+                **kwargs) -> SampleList:
+        """``BaseRecognizer.predict`` plus ``gflops`` in every sample."""
+        samples = super().predict(inputs, data_samples, **kwargs)
+        for sample, cost in zip(samples, self.sample_gflops(inputs).tolist()):
+            sample.set_field(cost, 'gflops', field_type='metainfo')
+        return samples
+
+    def sample_gflops(self, inputs: Tensor,
+                      executed: Optional[Tensor] = None) -> Tensor:
+        """GFLOPs of each sample: the views times the cost of one clip,
+        raw frames to class scores (``count_flops``; keyframes through the
+        whole backbone, the other frames through the low-level part and
+        the propagation), measured once per frame size.
+
+        Args:
+            inputs (Tensor): ``[N, V * T, 3, H, W]`` (only the shape is
+                read).
+            executed (Tensor, optional): Must be None: every sample runs
+                the same parts. Default: None.
+
+        Returns:
+            Tensor: ``(N, )`` GFLOPs (float64).
+        """
+        if executed is not None:
+            raise ValueError(
+                f'{type(self).__name__}.sample_gflops: executed must be '
+                'None (the keyframe layout is the same for every sample)')
+        views = self._num_views(inputs)
+        key = tuple(inputs.shape[2:])
+        if key not in self._flops_cache:
+            clip = inputs.new_zeros((1, self.num_segments) + key)
+            self._flops_cache[key] = count_flops(self, clip)
+        return torch.full((inputs.shape[0], ),
+                          views * self._flops_cache[key] / 1e9,
+                          dtype=torch.float64)

@@ -47,7 +47,8 @@ def test_discounted_returns_hand_computed():
     rewards = torch.tensor([[1., 0., 2.]])
     # gamma 0.7: R2 = 2, R1 = 0 + 0.7 * 2, R0 = 1 + 0.7 * 1.4
     expected = torch.tensor([[1 + 0.7 * 1.4, 1.4, 2.]])
-    torch.testing.assert_close(policy.discounted_returns(rewards), expected)
+    torch.testing.assert_close(policy.ppo_loss.discounted_returns(rewards),
+                               expected)
 
 
 def test_published_ppo_defaults():

@@ -102,7 +102,7 @@ def test_predict_final_step_and_flops():
         logits, _ = model.extract_feat(batch())
     assert out[0].pred_score.shape == (3, )
     torch.testing.assert_close(out[0].pred_score, logits[0, -1].softmax(-1))
-    assert out[0].frames_used == T
+    assert out[0].usage['frames'] == T
     per_frame = model.flops_per_frame((32, 32))
     for key in ('glancer', 'focuser', 'policy', 'cls_head'):
         assert per_frame[key] > 0, key
@@ -125,7 +125,7 @@ def test_multi_view_scores_are_averaged():
         logits, _ = model.extract_feat(x)
     expected = logits[:2, -1].softmax(-1).mean(0)
     torch.testing.assert_close(out[0].pred_score, expected)
-    assert out[0].frames_used == 2 * T
+    assert out[0].usage['frames'] == 2 * T
 
 
 def test_early_exit_counts_frames_and_matches_truncated_clip():
@@ -141,20 +141,24 @@ def test_early_exit_counts_frames_and_matches_truncated_clip():
         truncated = build(patch_mode='center', num_segments=1).eval()
         truncated.load_state_dict(model.state_dict())
         first = truncated(x[:, :1], samples(2), mode='predict')
-    assert early[0].frames_used == 1 and full[0].frames_used == T
+    assert early[0].usage['frames'] == 1 and full[0].usage['frames'] == T
     assert early[0].gflops == pytest.approx(full[0].gflops / T)
     torch.testing.assert_close(early[0].pred_score, first[0].pred_score)
     model.test_cfg['exit_threshold'] = 1.1  # never confident: all frames
     with torch.no_grad():
         late = model(x, samples(2), mode='predict')
-    assert late[0].frames_used == T
+    assert late[0].usage['frames'] == T
 
 
 def test_v1_ppo_train_step_updates_policy_only():
+    """Stage 2 of V1: glancer, focuser and classifier frozen (as
+    FreezeSubmodulesHook does), one optimizer over the whole model: PPO
+    only."""
     model = build(patch_mode='v1',
                   policy=dict(action_type='discrete', action_dim=4))
-    wrapper = OptimWrapperDict(policy=OptimWrapper(
-        torch.optim.Adam(model.policy.parameters(), lr=3e-4)))
+    for name in ('glancer', 'focuser', 'cls_head'):
+        getattr(model, name).requires_grad_(False)
+    wrapper = OptimWrapper(torch.optim.Adam(model.parameters(), lr=3e-4))
     before = copy.deepcopy(model.state_dict())
     data = dict(inputs=list(batch()), data_samples=samples(2))
     log_vars = model.train_step(data, wrapper)
@@ -208,3 +212,76 @@ def test_tsm_backbones_work():
         cls_head=dict(in_channels=8 + 512))
     losses = model(batch(), samples(2), mode='loss')
     assert torch.isfinite(losses['loss_cls'])
+
+
+def test_v1_ppo_and_classification_when_both_learn():
+    """Nothing frozen: PPO updates the policy, then the classification
+    update the rest, with one optim wrapper."""
+    model = build(patch_mode='v1',
+                  policy=dict(action_type='discrete', action_dim=4))
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    before = copy.deepcopy(model.state_dict())
+    data = dict(inputs=list(batch()), data_samples=samples(2))
+    log_vars = model.train_step(data, wrapper)
+    assert {'loss_ppo', 'loss_cls', 'reward'} <= set(log_vars)
+    after = model.state_dict()
+    changed = {k.split('.')[0] for k in before
+               if not torch.equal(before[k], after[k])}
+    assert changed == {'glancer', 'focuser', 'policy', 'cls_head'}
+    with pytest.raises(TypeError, match='FreezeSubmodulesHook'):
+        model.train_step(data, OptimWrapperDict(main=wrapper))
+
+
+def test_init_weights_honours_init_cfg(tmp_path):
+    """BaseModel's init_weights: a Pretrained init_cfg of the whole model
+    loads every sub-module's weights after their own initialisation."""
+    source = build(patch_mode='center')
+    with torch.no_grad():
+        for p in source.parameters():
+            p.add_(1.)
+    path = str(tmp_path / 'source.pth')
+    torch.save(dict(state_dict=source.state_dict()), path)
+    model = MODELS.build(tiny_cfg(
+        patch_mode='center',
+        init_cfg=dict(type='Pretrained', checkpoint=path)))
+    model.init_weights()
+    for key, value in source.state_dict().items():
+        torch.testing.assert_close(model.state_dict()[key], value)
+
+
+def test_sample_gflops_is_the_parts_run_counted_separately():
+    """Each part's FLOPs on the inputs it actually saw in a prediction,
+    per frame, plus the GRU steps (hand: 3 * (in * hidden + hidden^2)) and
+    the bilinear crop (4 multiply-adds per patch value), times the frames
+    run (early exit after frame 1 here)."""
+    from mmtin.models.utils.flops import module_flops
+    model = build().eval()  # v2: the policy runs
+    seen = {}
+
+    def record(name):
+        def hook(module, inputs, output):
+            seen.setdefault(name, inputs)
+        return hook
+
+    for name in ('glancer', 'focuser', 'policy', 'cls_head'):
+        getattr(model, name).register_forward_hook(record(name))
+    x = batch(n=2)
+    model.test_cfg['exit_threshold'] = 0.
+    with torch.no_grad():
+        out = model(x, samples(2), mode='predict')
+    frames = 2 * T  # clips x frames the parts saw
+    parts = sum(
+        module_flops(getattr(model, name), seen[name]) / frames
+        for name in seen)
+    gru = 3 * (16 * 16 + 16 * 16) + 3 * (72 * 16 + 16 * 16)
+    crop = 4 * 3 * 16 * 16
+    per_frame = parts + gru + crop
+    assert [s.usage['frames'] for s in out] == [1, 1]
+    assert out[0].gflops == pytest.approx(per_frame / 1e9, rel=1e-9)
+    executed = torch.tensor([T, 2])
+    torch.testing.assert_close(
+        model.sample_gflops(x, executed),
+        executed.double() * per_frame / 1e9)
+    torch.testing.assert_close(model.sample_gflops(x),
+                               torch.full((2, ), T * per_frame / 1e9,
+                                          dtype=torch.float64))

@@ -162,15 +162,16 @@ def test_predict_reports_usage_and_flops_of_what_ran():
     _fixed_decisions(model, u)
     with torch.no_grad():
         out = model(inputs, _samples([0, 1]), mode='predict')
-    torch.testing.assert_close(out[0].modality_usage,
-                               torch.tensor([1., .5, 0.]))
+    torch.testing.assert_close(
+        torch.tensor([out[0].usage[m] for m in MODS]),
+        torch.tensor([1., .5, 0.]))
     seg = model.segment_inputs(inputs)
     per = {
         m: FlopAnalyzer(model.subnets[m], (seg[m][:1], )).total()
         for m in MODS
     }
-    full = out[1].gflops.item() * 1e9
-    part = out[0].gflops.item() * 1e9
+    full = out[1].gflops * 1e9
+    part = out[0].gflops * 1e9
     assert full - part == pytest.approx(
         per['audio'] + 2 * per['motion'], rel=1e-6)
     assert part > 2 * per['rgb'] + per['audio']  # + the policy's share
@@ -252,8 +253,8 @@ def test_keep_all_warm_up_pretrains_the_policy_backbones_only():
     with torch.no_grad():
         out = model(inputs, _samples(labels), mode='predict')
     assert not calls
-    assert torch.equal(out[0].modality_usage, torch.ones(3))
-    per = model.segment_flops(model.segment_inputs(inputs), 3)
+    assert out[0].usage == dict(rgb=1., audio=1., motion=1.)
+    per = model.segment_flops(inputs)
     assert per['policy'] == 0
     # the same weights with the policy deciding (the joint stage)
     model.keep_all = False
@@ -269,3 +270,38 @@ def test_policy_pretrain_needs_probes():
     with pytest.raises(ValueError, match='num_classes'):
         MODELS.build(tiny_model_cfg(policy=False,
                                     policy_pretrain_loss_weight=1.0))
+
+
+def test_sample_gflops_is_the_parts_run_counted_separately():
+    """Per video: the policy once (its FLOPs on that video's segments,
+    counted through a wrapper of the test's own) plus, for every kept
+    (segment, modality), that sub-network on one segment."""
+    from torch import nn
+
+    from mmtin.models.utils.flops import module_flops
+
+    class PolicyOnTensors(nn.Module):
+
+        def __init__(self, policy):
+            super().__init__()
+            self.policy = policy
+
+        def forward(self, rgb, audio, motion):
+            return self.policy(dict(rgb=rgb, audio=audio, motion=motion), 2)
+
+    model = _build()
+    model.eval()
+    inputs = tiny_inputs(num=2, seg=2)
+    u = torch.tensor([[[1., 0., 0.], [0., 0., 1.]],
+                      [[0., 0., 0.], [0., 0., 0.]]])
+    seg = model.segment_inputs(inputs)
+    per = {m: module_flops(model.subnets[m], (seg[m][:1], )) for m in MODS}
+    policy = module_flops(PolicyOnTensors(model.policy),
+                          tuple(seg[m][:2] for m in MODS))
+    assert policy > 0
+    expected = torch.tensor(
+        [policy + per['rgb'] + per['motion'], policy]) / 1e9
+    torch.testing.assert_close(model.sample_gflops(inputs, u), expected)
+    everything = policy + 2 * sum(per.values())
+    torch.testing.assert_close(model.sample_gflops(inputs),
+                               torch.full((2, ), everything / 1e9))

@@ -122,3 +122,28 @@ def test_bad_configs_name_the_key():
         _build(low2high=dict(type='LSTSLow2High', in_channels=8,
                              out_channels=32, stride=1)).extract_feat(
                                  torch.randn(1, 4, 3, 32, 32))
+
+
+@pytest.mark.parametrize('interval', [1, 2])
+def test_sample_gflops_counts_keyframe_backbone_and_head(interval):
+    """Copy propagation without fusion runs the backbone on the keyframes
+    only: the cost per clip is the backbone on T / interval frames plus the
+    head on T frames' features (counted separately); each view costs
+    that; predict stores it as ``gflops``."""
+    from mmtin.models.utils.flops import module_flops
+    model = _build(propagation='copy', keyframe_interval=interval)
+    keys = torch.zeros(4 // interval, 3, 32, 32)
+    feats = torch.zeros(4, 32, 4, 4)
+    per_clip = module_flops(model.backbone, (keys, )) + module_flops(
+        model.cls_head, (feats, 4))
+    assert per_clip > 0
+    x = torch.randn(3, 8, 3, 32, 32)  # 2 views
+    torch.testing.assert_close(
+        model.sample_gflops(x),
+        torch.full((3, ), 2 * per_clip / 1e9, dtype=torch.float64))
+    samples = [ActionDataSample().set_gt_label(i % 2) for i in range(3)]
+    with torch.no_grad():
+        preds = model(x, samples, mode='predict')
+    assert preds[2].gflops == pytest.approx(2 * per_clip / 1e9)
+    with pytest.raises(ValueError, match='executed'):
+        model.sample_gflops(x, torch.ones(3))

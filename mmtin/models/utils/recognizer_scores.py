@@ -1,5 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""A whole recognizer as one module: normalised clip in, class scores out."""
+"""A whole recognizer as one module: normalised clip in, class scores out
+(in models so that :func:`..flops.count_flops` can count through it;
+:mod:`mmtin.deployment` re-exports it for the ONNX export)."""
 import torch
 from torch import Tensor, nn
 
