@@ -3,9 +3,10 @@ from .deploy import is_deployed, pop_deploy_flag, switch_to_deploy
 from .validators import check_int, check_num_segments, check_shift_div
 from .module_flops import module_flops
 from .adafocus_flops import adafocus_flops, gru_flops_per_step
+from .resnet3d_rs_scaling import resnet3d_rs_points, resnet3d_rs_scaling
 
 __all__ = [
     'is_deployed', 'pop_deploy_flag', 'switch_to_deploy', 'check_int',
     'check_num_segments', 'check_shift_div', 'module_flops', 'adafocus_flops',
-    'gru_flops_per_step'
+    'gru_flops_per_step', 'resnet3d_rs_points', 'resnet3d_rs_scaling'
 ]
