@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.model import BaseModel
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader
 from torch import Tensor, nn
 
 from mmtin.models.utils.validators import check_int
@@ -169,7 +169,13 @@ class EnsembleRecognizer(BaseModel):
         for i, path in enumerate(self.checkpoints):
             if path is None:
                 continue
-            ckpt = _load_checkpoint(path, map_location='cpu')
+            try:
+                ckpt = CheckpointLoader.load_checkpoint(
+                    path, map_location='cpu')
+            except (FileNotFoundError, OSError) as exc:
+                raise FileNotFoundError(
+                    f'{OWNER}: members[{i}].checkpoint {path} cannot be '
+                    f'loaded: {exc}') from exc
             state = ckpt.get('state_dict', ckpt)
             state = {k[7:] if k.startswith('module.') else k: v
                      for k, v in state.items()}

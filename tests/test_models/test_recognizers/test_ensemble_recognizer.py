@@ -170,6 +170,11 @@ def test_checkpoint_is_strict(tmp_path):
     assert 'cls_head.fc_cls.bias' in msg and 'extra.weight' in msg
 
 
+def test_missing_checkpoint_names_the_member(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'members\[0\]\.checkpoint'):
+        build([dict(model=member(), checkpoint=str(tmp_path / 'no.pth'))])
+
+
 def test_loss_is_the_members_losses():
     model = build([
         dict(model=member(), frames=dict(offset=0, stride=2)),
