@@ -5,4 +5,5 @@ from .layers import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403
 from .recognizers import *  # noqa: F401,F403
+from .selfsup import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403

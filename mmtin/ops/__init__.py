@@ -11,6 +11,7 @@ from .tin_shift import interpolation_weights, linear_sampler, tin_shift
 from .lsts_align import lsts_align, lsts_sample, offset_grid
 from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
+from .contrastive_logits import contrastive_logits
 
 __all__ = [
     'separable_max_pool2d', 'add_states', 'cumulative_mean', 'running_mean',
@@ -19,5 +20,5 @@ __all__ = [
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
     'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
     'lsts_sample', 'offset_grid', 'hard_gumbel_softmax',
-    'patch_crop', 'clamp_centers'
+    'patch_crop', 'clamp_centers', 'contrastive_logits'
 ]

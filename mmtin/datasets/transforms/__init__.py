@@ -4,8 +4,11 @@ from .decode_audio_visual import DecodeAudioVisual
 from .format_audio_visual_inputs import FormatAudioVisualInputs
 from .sample_multi_modal_segments import SampleMultiModalSegments
 from .tdn_sample_frames import TDNSampleFrames
+from .sample_clip_pair import SampleClipPair
+from .clipwise_augment import ClipwiseAugment
 
 __all__ = [
     'AudioLogMel', 'DecodeAudioVisual', 'FormatAudioVisualInputs',
-    'SampleMultiModalSegments', 'TDNSampleFrames'
+    'SampleMultiModalSegments', 'TDNSampleFrames', 'SampleClipPair',
+    'ClipwiseAugment'
 ]

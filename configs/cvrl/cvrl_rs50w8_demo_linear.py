@@ -1,0 +1,86 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+# Linear evaluation of a CVRL pre-trained backbone on the demo dataset:
+# the backbone is loaded from the pre-training checkpoint (`load_from`:
+# its `backbone.*` keys match; the projection head and queue are ignored)
+# and frozen (FreezeSubmodulesHook: no gradients, BN in eval mode); only
+# the linear classifier (I3DHead: pooling, fc) trains.
+# Random-init control: `--cfg-options load_from=None`.
+_base_ = ['./_base_cvrl_demo.py']
+
+load_from = 'work_dirs/cvrl_rs50w8_demo_pretrain/epoch_30.pth'
+
+model = dict(
+    type='Recognizer3D',
+    cls_head=dict(
+        type='I3DHead',
+        num_classes=2,
+        in_channels={{_base_.feat_channels}},
+        spatial_type='avg',
+        dropout_ratio=0.,
+        init_std=0.01,
+        average_clips='prob'))
+
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len={{_base_.clip_len}},
+         frame_interval=1, num_clips=1),
+    dict(type='DecordDecode'),
+    dict(type='RandomResizedCrop', area_range=(0.7, 1.0)),
+    dict(type='Resize', scale=({{_base_.img_size}}, {{_base_.img_size}}),
+         keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+test_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len={{_base_.clip_len}},
+         frame_interval=1, num_clips=1, test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=({{_base_.img_size}}, {{_base_.img_size}}),
+         keep_ratio=False),
+    dict(type='FormatShape', input_format='NCTHW'),
+    dict(type='PackActionInputs')
+]
+
+
+def _loader(split, pipeline, shuffle):
+    return dict(
+        batch_size=16,
+        num_workers=1,
+        persistent_workers=True,
+        sampler=dict(type='DefaultSampler', shuffle=shuffle),
+        dataset=dict(
+            type='CheckedVideoDataset',
+            ann_file=f'data/demo/{split}.txt',
+            data_prefix=dict(video='data/demo'),
+            pipeline=pipeline,
+            test_mode=not shuffle))
+
+
+train_dataloader = _loader('train', train_pipeline, True)
+val_dataloader = _loader('val', test_pipeline, False)
+test_dataloader = _loader('test', test_pipeline, False)
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+
+max_epochs = 10
+train_cfg = dict(
+    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
+    val_interval=max_epochs)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(
+    optimizer=dict(type='AdamW', lr=1e-2, weight_decay=0.),
+    clip_grad=dict(max_norm=20, norm_type=2))
+param_scheduler = [
+    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,
+         by_epoch=True, begin=0, end=max_epochs)
+]
+auto_scale_lr = dict(enable=False, base_batch_size=16)
+
+custom_hooks = [
+    dict(type='EpochSeedHook'),
+    dict(type='ConfigCheckHook'),
+    dict(type='BrokenVideoReportHook'),
+    dict(type='FreezeSubmodulesHook', modules=['backbone']),
+]
