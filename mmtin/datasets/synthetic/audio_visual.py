@@ -18,8 +18,31 @@ RGB-difference motion carries no class information at all. With
 ``'random_tone'`` a tone alone is ambiguous (it may come with any colour),
 so the sound classes need to know both the colour and the tone; with
 ``'noise'`` a tone means green, so the sound alone decides them.
-Layout written
-by :func:`generate_audio_visual_dataset`::
+
+That is the ``dev`` variant. **Axes of variation** (keyword arguments of
+:func:`render_sample` and :func:`generate_audio_visual_dataset`; ``AXES``)
+change what the two sounds and the pictures are, never which modality
+decides which class (for one seed, classes 2 and 3 get the same frames and
+classes 0 and 1 the same sound; ``picture_audio`` stays its own option):
+
+* ``sound``: the two sounds of classes 2 (kind 0) and 3 (kind 1):
+  ``'steady'`` (a low vs a high tone, as above), ``'sweep'`` (a rising vs
+  a falling chirp between the two tones), ``'rhythm'`` (beeps of one pitch,
+  2 vs 4 a second) or ``'noise_burst'`` (bursts of low- vs high-band
+  noise, 3 a second); ``'random_tone'`` picture classes get one of the
+  two at random;
+* ``picture``: ``'colour'`` (red / blue / green square, as above),
+  ``'shape'`` (one orange for all: square / disc / diamond for classes
+  2 and 3) or ``'pattern'`` (one orange for all: rows / columns / checks).
+
+**Named variants** (``VARIANTS``; ``variant=NAME``, explicit axes
+override; ``meta.json`` records ``variant`` and ``variant_axes``): ``dev``
+(steady, colour) is the development data; held out are ``sweep_shape``,
+``rhythm_pattern``, ``bursts_shape`` and ``bursts_pattern``.
+``tools/data/show_variants.py`` draws them
+(``docs/audio_visual_variants.png``).
+
+Layout written by :func:`generate_audio_visual_dataset`::
 
     OUT_DIR/
         videos/{train,val,test}/NNNNN.mp4   # H.264 (lossless) + AAC
@@ -35,10 +58,11 @@ from typing import Optional
 import numpy as np
 
 from .audio_visual_parts import (COLOURS, PICTURES, PLAIN_COLOUR, SOUNDS,
-                                 render_object, render_sound, tone)
+                                 class_names, render_object, render_sound,
+                                 tone)
 from .variants import check_choice, resolve_variant
 
-CLASSES = ('red_square', 'blue_square', 'green_low_tone', 'green_high_tone')
+CLASSES = class_names('steady', 'colour')  # of ``dev``
 SOUND_CLASSES = (2, 3)
 #: Axes of variation.
 AXES = dict(sound=SOUNDS, picture=PICTURES)
@@ -198,6 +222,7 @@ def generate_audio_visual_dataset(out_dir: str,
     """
     axes = resolve_variant(VARIANTS, variant, AXES, sound=sound,
                            picture=picture)
+    classes = class_names(**axes)
     if size % 2 or size < 8:
         raise ValueError(f'size must be even and >= 8, got {size}')
     check_choice('picture_audio', picture_audio, PICTURE_AUDIO)
@@ -225,8 +250,8 @@ def generate_audio_visual_dataset(out_dir: str,
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
             f.write('\n'.join(lines[split]) + '\n')
     with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write('\n'.join(CLASSES) + '\n')
-    meta = dict(classes=list(CLASSES), sound_classes=list(SOUND_CLASSES),
+        f.write('\n'.join(classes) + '\n')
+    meta = dict(classes=list(classes), sound_classes=list(SOUND_CLASSES),
                 num_per_class=num_per_class, frames=frames, fps=fps,
                 size=size, sample_rate=sample_rate, seed=seed,
                 picture_audio=picture_audio,

@@ -19,6 +19,23 @@ COLOURS = {0: (0.9, 0.15, 0.1), 1: (0.1, 0.2, 0.9), 2: (0.1, 0.8, 0.2),
 PLAIN_COLOUR = (0.9, 0.6, 0.1)
 
 
+_PICTURE_NAMES = dict(colour=('red_square', 'blue_square', 'green'),
+                      shape=('square', 'disc', 'diamond'),
+                      pattern=('rows', 'columns', 'checks'))
+_SOUND_NAMES = dict(steady=('low_tone', 'high_tone'),
+                    sweep=('rising_sweep', 'falling_sweep'),
+                    rhythm=('slow_beeps', 'fast_beeps'),
+                    noise_burst=('low_bursts', 'high_bursts'))
+
+
+def class_names(sound, picture):
+    """The 4 class names of a ``sound`` x ``picture`` setting (``('red_square',
+    'blue_square', 'green_low_tone', 'green_high_tone')`` for ``dev``)."""
+    first, second, shared = _PICTURE_NAMES[picture]
+    return (first, second) + tuple(f'{shared}_{name}'
+                                   for name in _SOUND_NAMES[sound])
+
+
 def tone(freq: float, seconds: float, sample_rate: int,
          amplitude: float = 0.3) -> np.ndarray:
     """A sine tone of ``freq`` Hz, ``float32``."""

@@ -16,6 +16,30 @@ centre drifts by at most ``size / 16`` pixels a frame. The
 majority side holds ``majority_counts`` frames (5 or 6 of 8 by default) at
 random frame indices.
 
+That is the ``dev`` variant. **Axes of variation** (keyword arguments of
+:func:`render_clip` and :func:`generate_moving_object_dataset`; ``AXES``)
+change how the object moves within its half and how it looks, never which
+half it is in at each frame (the class and what propagation has to
+follow):
+
+* ``path``: ``'drift'`` (as above: a new distance in the band every frame,
+  a random vertical walk), ``'bounce'`` (one distance per clip, constant
+  vertical speed reflected at the top and bottom margins) or ``'orbit'``
+  (a circle squashed into the band: distance and height both turn);
+* ``speed``: scale of the vertical step, ``size / 16`` pixels a frame at 1
+  (the orbit turns ``speed * 45`` degrees a frame);
+* ``appearance``: ``'checker'`` (as above), ``'stripes'``, ``'disc'`` (a
+  light disc with a dark rim, the background showing at its corners) or
+  ``'noise'`` (random light/dark cells).
+
+**Named variants** (``VARIANTS``; ``variant=NAME``, explicit axes
+override; ``meta.json`` records ``variant`` and ``variant_axes``): ``dev``
+(drift, 1.0, checker) is the development data; held out are
+``bounce_stripes`` (bounce, 1.5, stripes), ``orbit_disc`` (orbit, 0.5,
+disc), ``bounce_noise_fast`` (bounce, 2.0, noise) and ``orbit_noise_fast``
+(orbit, 2.0, noise). ``tools/data/show_variants.py`` draws them
+(``docs/moving_object_variants.png``).
+
 Layout (as the demo dataset)::
 
     OUT_DIR/

@@ -23,6 +23,43 @@ flat grey: a glance at ``size / period`` pixels finds the coloured ring
 full resolution over the target can. The videos are lossless H.264
 (``crf=0``, yuv444p), so textures survive.
 
+That is the ``dev`` variant. **Axes of variation** (keyword arguments of
+:func:`render_clip` and :func:`generate_small_object_dataset`; ``AXES``):
+
+* ``target``: the texture family (class names per family in ``TARGETS``).
+  ``'stripes'`` as above; ``'glyphs'`` (plus, cross, T, L: 5 cells of a
+  3 x 3 grid), ``'dots'`` (a fine dot grid, one 2 x 2 blob, horizontal or
+  vertical dot pairs) and ``'shapes'`` (O, T, S, L tetrominoes) repeat one
+  ``period x period`` tile per class (``period >= 4``). Every class of a
+  family darkens the same number of pixels per tile, so the box filter
+  flattens all four to one grey, and no class is a shift of another.
+* ``cue``: what marks the target at glance resolution. ``'ring'``
+  (red/blue ring: position and pair), ``'border'`` (a green ring, the same
+  for every class: position only), ``'brightness'`` (a white ring for
+  classes 0/1, black for 2/3; the clutter's contrast is cut to a third so
+  the ring is the one extreme grey), ``'motion'`` (a mid-grey ring: only
+  the target's motion against the static background shows it; it moves
+  at least ``object_size / 2`` pixels per axis).
+* ``clutter``: the static background, always muted (values in
+  [0.1, 0.95], channels within 0.2): ``'discs'`` as above,
+  ``'rectangles'``, ``'gradients'`` (sums of random cosine ramps),
+  ``'blurred_noise'`` (Gaussian-blurred white noise), ``'texture'``
+  (1/f noise, cloud-like).
+* ``motion``: ``'straight'``, ``'curved'`` (a quadratic Bezier bent
+  sideways) or ``'bouncing'`` (a longer straight run reflected at the
+  frame's edges).
+* ``object_size``: side of the target in pixels.
+
+**Named variants** (``VARIANTS``; ``variant=NAME``, explicit axes
+override the variant's; ``meta.json`` records ``variant`` and the resolved
+``variant_axes``): ``dev`` (stripes, ring, discs, straight, 16) is the
+development data; held out are ``glyphs_border`` (glyphs, border,
+rectangles, curved, 20), ``dots_brightness`` (dots, brightness,
+blurred_noise, bouncing, 16), ``shapes_motion`` (shapes, motion, texture,
+curved, 24) and ``glyphs_gradients`` (glyphs, ring, gradients, bouncing,
+12). ``tools/data/show_variants.py`` draws them
+(``docs/small_object_variants.png``).
+
 Layout written by :func:`generate_small_object_dataset`::
 
     OUT_DIR/
@@ -104,10 +141,12 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
     if cue == 'brightness':  # a third of the contrast: the ring is the
         frame = 0.5 + (frame - 0.5) / 3  # one extreme grey
     side = object_size
-    corners = render_path(motion, rng, frames, size - side, size, max_shift,
-                   min_shift=side / 2 if cue == 'motion' else 0.0)
+    corners = render_path(motion, rng, frames, size - side, size,
+                          max_shift,
+                          min_shift=side / 2 if cue == 'motion' else 0.0)
     inner = side - 2 * ring
-    tex = render_texture(target, label, inner, period, rng.integers(0, period, 2))
+    tex = render_texture(target, label, inner, period,
+                         rng.integers(0, period, 2))
     target_img = np.empty((side, side, 3))
     target_img[:] = dict(ring=RING_RGB[label // 2], border=BORDER_RGB,
                          brightness=BRIGHTNESS[label // 2],

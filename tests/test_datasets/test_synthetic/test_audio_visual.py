@@ -168,6 +168,10 @@ def test_variant_in_meta_and_explicit_axes_override(tmp_path):
     assert meta['variant_axes'] == expected
     on_disk = json.loads((tmp_path / 'meta.json').read_text())
     assert on_disk['variant_axes'] == expected
+    assert on_disk['classes'] == [
+        'rows', 'columns', 'checks_rising_sweep', 'checks_falling_sweep']
+    assert (tmp_path / 'label_map.txt').read_text().split() == \
+        on_disk['classes']
 
 
 @pytest.mark.parametrize('kwargs, name', [

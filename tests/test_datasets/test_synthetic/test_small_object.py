@@ -182,9 +182,9 @@ def test_glance_finds_the_target_for_every_cue_and_clutter(cue, clutter):
         cy, cx = np.unravel_index(sal.argmax(), sal.shape)
         touched = set()
         for x, y in (corners if cue == 'motion' else corners[:1]):
-            touched |= {(r, c)
-                        for r in range(y // period, (y + side - 1) // period + 1)
-                        for c in range(x // period, (x + side - 1) // period + 1)}
+            rows = range(y // period, (y + side - 1) // period + 1)
+            cols = range(x // period, (x + side - 1) // period + 1)
+            touched |= {(r, c) for r in rows for c in cols}
         assert (cy, cx) in touched, (cue, clutter, seed)
         if cue == 'motion':  # static background: change only at the target
             assert all((r, c) in touched for r, c in zip(*np.nonzero(sal)))
