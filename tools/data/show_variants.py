@@ -6,10 +6,12 @@ Usage:
     python tools/data/show_variants.py [--out-dir docs] [--seed 0]
 
 Writes ``OUT_DIR/{small_object,audio_visual,moving_object}_variants.png``;
-the moving-object rows show the first frames of one clip instead (its
-class is a majority over frames).
+the audio-visual rows end with the spectrograms (0-4 kHz, 2 s) of a class-2
+and a class-3 sound, the moving-object rows show the first frames of one
+clip instead (its class is a majority over frames).
 """
 import argparse
+import io
 import os
 import os.path as osp
 
@@ -19,22 +21,45 @@ from mmtin.datasets.synthetic import audio_visual, moving_object, small_object
 
 
 def small_object_cells(name, seed):
-    """One frame of each class of small-object variant ``name``."""
+    """One frame of each class of small-object variant ``name``, then the
+    four targets enlarged."""
     axes = small_object.VARIANTS[name]
-    return [
-        small_object.render_clip(np.random.default_rng([seed, label]), label,
-                                 frames=2, **axes)[0][0]
-        for label in range(len(small_object.CLASSES))
-    ]
+    frames, crops = [], []
+    for label in range(len(small_object.CLASSES)):
+        clip, corners = small_object.render_clip(
+            np.random.default_rng([seed, label]), label, frames=2, **axes)
+        (x, y), side = corners[0], axes['object_size']
+        frames.append(clip[0])
+        crops.append(clip[0, y:y + side, x:x + side])
+    return frames + crops
+
+
+def spectrogram(wave, sample_rate=16000, top_hz=4000, bins=64):
+    """An RGB log-magnitude spectrogram (``bins`` rows up to ``top_hz``,
+    low frequencies at the bottom)."""
+    from matplotlib import colormaps
+    win = 512
+    hops = range(0, len(wave) - win, (len(wave) - win) // bins)
+    spec = np.abs(np.stack([
+        np.fft.rfft(wave[i:i + win] * np.hanning(win)) for i in hops
+    ], 1))[:win * top_hz // sample_rate]
+    spec = spec.reshape(bins, -1, spec.shape[1]).mean(1)
+    db = np.log10(spec + 1e-3)
+    db = (db - db.min()) / max(db.max() - db.min(), 1e-9)
+    return colormaps['magma'](db[::-1])[..., :3]
 
 
 def audio_visual_cells(name, seed):
-    """One frame of each class of audio-visual variant ``name``."""
+    """One frame of each class of audio-visual variant ``name``, then the
+    spectrograms of a class-2 and a class-3 sound (2 s)."""
     axes = audio_visual.VARIANTS[name]
-    return [
+    samples = [
         audio_visual.render_sample(np.random.default_rng([seed, label]),
-                                   label, size=32, frames=2, **axes)[0][0]
+                                   label, size=32, frames=16, **axes)
         for label in range(len(audio_visual.CLASSES))
+    ]
+    return [s[0][0] for s in samples] + [
+        spectrogram(samples[label][1]) for label in audio_visual.SOUND_CLASSES
     ]
 
 
@@ -65,8 +90,11 @@ def save_grid(path, rows, names, columns):
                 ax.set_title(columns[c], fontsize=7)
         axes[r, 0].set_ylabel(name, fontsize=7)
     fig.tight_layout(pad=0.3)
-    fig.savefig(path, dpi=72)
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=72)
     plt.close(fig)
+    from PIL import Image  # a 256-colour palette keeps the PNG small
+    Image.open(buf).convert('RGB').quantize(256).save(path, optimize=True)
 
 
 def main(argv=None):
@@ -78,9 +106,11 @@ def main(argv=None):
     os.makedirs(args.out_dir, exist_ok=True)
     jobs = (
         ('small_object', small_object, small_object_cells,
-         [f'class {k}' for k in range(4)]),
+         [f'class {k}' for k in range(4)] +
+         [f'target {k}' for k in range(4)]),
         ('audio_visual', audio_visual, audio_visual_cells,
-         list(audio_visual.CLASSES)),
+         ['class 0 (picture)', 'class 1 (picture)', 'class 2 (sound)',
+          'class 3 (sound)', 'class 2 sound', 'class 3 sound']),
         ('moving_object', moving_object, moving_object_cells,
          [f'frame {t}' for t in range(4)]),
     )
