@@ -154,3 +154,12 @@ def test_bad_axis_values_are_named(tmp_path, kwargs, name):
     with pytest.raises(ValueError, match=name):
         generate_moving_object_dataset(str(tmp_path), **kwargs)
     assert not (tmp_path / 'meta.json').exists()
+
+
+@pytest.mark.parametrize('name', list(VARIANTS))
+def test_each_variant_is_reproducible_from_its_seed(name):
+    def draw(seed):
+        return render_clip(np.random.default_rng(seed), 1, size=32,
+                    **VARIANTS[name])[0]
+    assert np.array_equal(draw(3), draw(3))
+    assert not np.array_equal(draw(3), draw(4))
