@@ -23,6 +23,43 @@ flat grey: a glance at ``size / period`` pixels finds the coloured ring
 full resolution over the target can. The videos are lossless H.264
 (``crf=0``, yuv444p), so textures survive.
 
+That is the ``dev`` variant. **Axes of variation** (keyword arguments of
+:func:`render_clip` and :func:`generate_small_object_dataset`; ``AXES``):
+
+* ``target``: the texture family (class names per family in ``TARGETS``).
+  ``'stripes'`` as above; ``'glyphs'`` (plus, cross, T, L: 5 cells of a
+  3 x 3 grid), ``'dots'`` (a fine dot grid, one 2 x 2 blob, horizontal or
+  vertical dot pairs) and ``'shapes'`` (O, T, S, L tetrominoes) repeat one
+  ``period x period`` tile per class (``period >= 4``). Every class of a
+  family darkens the same number of pixels per tile, so the box filter
+  flattens all four to one grey, and no class is a shift of another.
+* ``cue``: what marks the target at glance resolution. ``'ring'``
+  (red/blue ring: position and pair), ``'border'`` (a green ring, the same
+  for every class: position only), ``'brightness'`` (a white ring for
+  classes 0/1, black for 2/3; the clutter's contrast is cut to a third so
+  the ring is the one extreme grey), ``'motion'`` (a mid-grey ring: only
+  the target's motion against the static background shows it; it moves
+  at least ``object_size / 2`` pixels per axis).
+* ``clutter``: the static background, always muted (values in
+  [0.1, 0.95], channels within 0.2): ``'discs'`` as above,
+  ``'rectangles'``, ``'gradients'`` (sums of random cosine ramps),
+  ``'blurred_noise'`` (Gaussian-blurred white noise), ``'texture'``
+  (1/f noise, cloud-like).
+* ``motion``: ``'straight'``, ``'curved'`` (a quadratic Bezier bent
+  sideways) or ``'bouncing'`` (a longer straight run reflected at the
+  frame's edges).
+* ``object_size``: side of the target in pixels.
+
+**Named variants** (``VARIANTS``; ``variant=NAME``, explicit axes
+override the variant's; ``meta.json`` records ``variant`` and the resolved
+``variant_axes``): ``dev`` (stripes, ring, discs, straight, 16) is the
+development data; held out are ``glyphs_border`` (glyphs, border,
+rectangles, curved, 20), ``dots_brightness`` (dots, brightness,
+blurred_noise, bouncing, 16), ``shapes_motion`` (shapes, motion, texture,
+curved, 24) and ``glyphs_gradients`` (glyphs, ring, gradients, bouncing,
+12). ``tools/data/show_variants.py`` draws them
+(``docs/small_object_variants.png``).
+
 Layout written by :func:`generate_small_object_dataset`::
 
     OUT_DIR/
@@ -37,47 +74,40 @@ import os.path as osp
 import numpy as np
 
 from .labelled_splits import write_labelled_splits
+from .small_object_parts import (BORDER_RGB, BRIGHTNESS, CLUTTERS, CUES,
+                                 MOTION_GREY, MOTIONS, RING_RGB, TARGETS,
+                                 min_period, render_clutter, render_path,
+                                 render_texture)
+from .variants import check_choice, resolve_variant
 
-CLASSES = ('horizontal', 'vertical', 'diagonal', 'antidiagonal')
-# ring colour of classes (0, 1) and of (2, 3): the coarse cue a glance sees
-RING_RGB = ((0.95, 0.05, 0.05), (0.05, 0.05, 0.95))
+CLASSES = TARGETS['stripes']
+#: Axes of variation (None: numeric).
+AXES = dict(target=tuple(TARGETS), cue=CUES, clutter=CLUTTERS,
+            motion=MOTIONS, object_size=None)
+#: Named variants: ``dev`` is the original data; the others are held out.
+VARIANTS = {
+    'dev': dict(target='stripes', cue='ring', clutter='discs',
+                motion='straight', object_size=16),
+    'glyphs_border': dict(target='glyphs', cue='border',
+                          clutter='rectangles', motion='curved',
+                          object_size=20),
+    'dots_brightness': dict(target='dots', cue='brightness',
+                            clutter='blurred_noise', motion='bouncing',
+                            object_size=16),
+    'shapes_motion': dict(target='shapes', cue='motion', clutter='texture',
+                          motion='curved', object_size=24),
+    'glyphs_gradients': dict(target='glyphs', cue='ring',
+                             clutter='gradients', motion='bouncing',
+                             object_size=12),
+}
 
-
-def _texture(label, side, period, phase):
-    """A ``[side, side]`` grey texture of class ``label`` (values 0.15 /
-    0.85, dark on ``period // 2`` pixels in ``period``)."""
-    yy, xx = np.mgrid[:side, :side] + np.asarray(phase)[:, None, None]
-    key = (yy, xx, xx + yy, xx - yy)[label]
-    return np.where(key % period < period // 2, 0.15, 0.85)
-
-
-def _clutter(rng, size, num_discs):
-    """Smooth tinted-grey noise plus static discs of muted colours.
-
-    Every clutter colour has its channels within 0.2 of each other, so the
-    target's ring (0.9) stays the one saturated thing even in the glance,
-    where it blends with its neighbours to about half its saturation.
-    """
-    cells = 4
-    coarse = rng.uniform(0.25, 0.75, (cells + 1, cells + 1, 1)) + \
-        rng.uniform(0, 0.2, (cells + 1, cells + 1, 3))
-    pos = np.linspace(0, cells, size)
-    i0 = np.minimum(pos.astype(int), cells - 1)
-    w = (pos - i0)[:, None, None]
-    rows = coarse[i0] * (1 - w) + coarse[i0 + 1] * w
-    w = (pos - i0)[None, :, None]
-    frame = rows[:, i0] * (1 - w) + rows[:, i0 + 1] * w
-    yy, xx = np.mgrid[:size, :size]
-    for _ in range(num_discs):
-        r = rng.uniform(3, size / 10)
-        cx, cy = rng.uniform(0, size, 2)
-        colour = rng.uniform(0.1, 0.7) + rng.uniform(0, 0.2, 3)
-        frame[(xx - cx)**2 + (yy - cy)**2 <= r * r] = colour
-    return frame
+__all__ = ['AXES', 'CLASSES', 'RING_RGB', 'VARIANTS', 'render_clip',
+           'generate_small_object_dataset']
 
 
 def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
-                ring=2, num_discs=8, max_shift=0.25):
+                ring=2, num_discs=8, max_shift=0.25, target='stripes',
+                cue='ring', clutter='discs', motion='straight'):
     """Render one clip of class ``label``.
 
     Args:
@@ -87,33 +117,45 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
         frames (int): Number of frames. Default: 8.
         object_size (int): Side of the target, ring included. Default: 16.
         period (int): Texture period in pixels. Default: 4.
-        ring (int): Width of the coloured ring in pixels. Default: 2.
-        num_discs (int): Clutter discs in the background. Default: 8.
+        ring (int): Width of the ring (the cue band) in pixels. Default: 2.
+        num_discs (int): Discs (or rectangles) of the clutter. Default: 8.
         max_shift (float): Largest displacement of the target over the
             clip, as a fraction of ``size``. Default: 0.25.
+        target (str): Texture family, one of ``TARGETS``.
+            Default: 'stripes'.
+        cue (str): Glance cue, one of ``CUES``. Default: 'ring'.
+        clutter (str): Background kind, one of ``CLUTTERS``.
+            Default: 'discs'.
+        motion (str): Path of the target, one of ``MOTIONS``.
+            Default: 'straight'.
 
     Returns:
         tuple[numpy.ndarray, numpy.ndarray]: ``uint8`` frames
         ``[frames, size, size, 3]`` and the target's top-left corners
         ``[frames, 2]`` as ``(x, y)``.
     """
-    frame = _clutter(rng, size, num_discs)
+    for name, value in (('target', target), ('cue', cue),
+                        ('clutter', clutter), ('motion', motion)):
+        check_choice(name, value, AXES[name])
+    frame = render_clutter(clutter, rng, size, num_discs)
+    if cue == 'brightness':  # a third of the contrast: the ring is the
+        frame = 0.5 + (frame - 0.5) / 3  # one extreme grey
     side = object_size
-    room = size - side
-    shift = rng.uniform(-1, 1, 2) * max_shift * size
-    start = np.array([rng.uniform(max(0, -s), room - max(0, s))
-                      for s in shift])
-    t = np.linspace(0, 1, frames)[:, None]
-    corners = np.rint(start + shift * t).astype(int)
+    corners = render_path(motion, rng, frames, size - side, size,
+                          max_shift,
+                          min_shift=side / 2 if cue == 'motion' else 0.0)
     inner = side - 2 * ring
-    tex = _texture(label, inner, period, rng.integers(0, period, 2))
-    target = np.empty((side, side, 3))
-    target[:] = RING_RGB[label // 2]
-    target[ring:ring + inner, ring:ring + inner] = tex[..., None]
+    tex = render_texture(target, label, inner, period,
+                         rng.integers(0, period, 2))
+    target_img = np.empty((side, side, 3))
+    target_img[:] = dict(ring=RING_RGB[label // 2], border=BORDER_RGB,
+                         brightness=BRIGHTNESS[label // 2],
+                         motion=MOTION_GREY)[cue]
+    target_img[ring:ring + inner, ring:ring + inner] = tex[..., None]
     out = np.empty((frames, size, size, 3), np.uint8)
     for i, (x, y) in enumerate(corners):
         img = frame.copy()
-        img[y:y + side, x:x + side] = target
+        img[y:y + side, x:x + side] = target_img
         out[i] = np.rint(img * 255)
     return out, corners
 
@@ -122,12 +164,17 @@ def generate_small_object_dataset(out_dir,
                                   num_videos=960,
                                   frames=8,
                                   size=96,
-                                  object_size=16,
+                                  object_size=None,
                                   period=4,
                                   seed=0,
                                   val_ratio=0.125,
                                   test_ratio=0.25,
-                                  fps=8):
+                                  fps=8,
+                                  variant='dev',
+                                  target=None,
+                                  cue=None,
+                                  clutter=None,
+                                  motion=None):
     """Write the small-object dataset to ``out_dir``.
 
     Args:
@@ -137,10 +184,12 @@ def generate_small_object_dataset(out_dir,
         frames (int): Frames per video. Default: 8.
         size (int): Frame height and width, even, one that decord reads
             (not 16, 24, 48 or 72). Default: 96.
-        object_size (int): Side of the target in pixels; at most
-            ``size // 2``. Default: 16.
+        object_size (int, optional): Side of the target in pixels, in
+            ``[4 + 2 * period, size // 2]``; None: the variant's (16 for
+            ``dev``). Default: None.
         period (int): Texture period; the glance downsample factor that
-            hides the class. Default: 4.
+            hides the class (>= 4 for targets other than stripes).
+            Default: 4.
         seed (int): Random seed; the output is a function of all arguments.
             Default: 0.
         val_ratio (float): Fraction of videos in ``val.txt``.
@@ -148,13 +197,28 @@ def generate_small_object_dataset(out_dir,
         test_ratio (float): Fraction of videos in ``test.txt``.
             Default: 0.25.
         fps (int): Frame rate written into the files. Default: 8.
+        variant (str): A name of ``VARIANTS``; it sets every axis that is
+            not given explicitly. Default: 'dev' (the original data).
+        target (str, optional): Texture family (``AXES['target']``).
+        cue (str, optional): Glance cue (``AXES['cue']``).
+        clutter (str, optional): Background kind (``AXES['clutter']``).
+        motion (str, optional): Path kind (``AXES['motion']``).
 
     Returns:
-        dict: The parameters and the number of videos of each split (also
-        written to ``meta.json``).
+        dict: The parameters (the variant's name and its resolved axes
+        included) and the number of videos of each split (also written to
+        ``meta.json``).
     """
+    axes = resolve_variant(VARIANTS, variant, AXES, target=target, cue=cue,
+                           clutter=clutter, motion=motion,
+                           object_size=object_size)
+    object_size = axes['object_size']
     if size < 32 or size % 2:
         raise ValueError(f'size must be an even number >= 32, got {size}')
+    if period < min_period(axes['target']):
+        raise ValueError(
+            f'period must be >= {min_period(axes["target"])} for '
+            f'target={axes["target"]!r}, got {period}')
     if not 4 + 2 * period <= object_size <= size // 2:
         raise ValueError(
             f'object_size must be in [{4 + 2 * period}, {size // 2}] for '
@@ -167,21 +231,23 @@ def generate_small_object_dataset(out_dir,
     if min(sizes.values()) < 1:
         raise ValueError(f'num_videos={num_videos} leaves an empty split: '
                          f'{sizes}')
+    classes = TARGETS[axes['target']]
 
     def render(rng, index, k):
-        label = index % len(CLASSES)
+        label = index % len(classes)
         clip, _ = render_clip(rng, label, size=size, frames=frames,
-                              object_size=object_size, period=period)
+                              period=period, **axes)
         return clip, label
 
-    counts = write_labelled_splits(out_dir, sizes, render, CLASSES, seed,
+    counts = write_labelled_splits(out_dir, sizes, render, classes, seed,
                                    frames, size, fps)
     meta = dict(
         num_videos=num_videos, frames=frames, size=size,
         object_size=object_size, period=period, seed=seed,
         val_ratio=val_ratio, test_ratio=test_ratio, fps=fps,
         object_area_percent=round(100 * object_size**2 / size**2, 2),
-        classes=list(CLASSES), counts=counts)
+        classes=list(classes), counts=counts, variant=variant,
+        variant_axes=axes)
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
     return meta
