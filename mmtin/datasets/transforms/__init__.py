@@ -4,8 +4,11 @@ from .decode_audio_visual import DecodeAudioVisual
 from .format_audio_visual_inputs import FormatAudioVisualInputs
 from .sample_multi_modal_segments import SampleMultiModalSegments
 from .tdn_sample_frames import TDNSampleFrames
+from .load_vid_frames import LoadVIDFrames
+from .pack_vid_inputs import PackVIDInputs
 
 __all__ = [
     'AudioLogMel', 'DecodeAudioVisual', 'FormatAudioVisualInputs',
-    'SampleMultiModalSegments', 'TDNSampleFrames'
+    'SampleMultiModalSegments', 'TDNSampleFrames', 'LoadVIDFrames',
+    'PackVIDInputs'
 ]
