@@ -14,6 +14,7 @@ from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
 from .box_ops import (anchor_grid, base_anchors, box_area, box_iou, clip_boxes,
                       decode_boxes, encode_boxes)
+from .box_sampling import match_boxes, sample_matches
 from .nms import batched_nms, nms
 from .roi_align import roi_align
 
@@ -26,5 +27,6 @@ __all__ = [
     'lsts_sample', 'offset_grid', 'adamml_efficiency_loss',
     'hard_gumbel_softmax', 'patch_crop', 'clamp_centers', 'anchor_grid',
     'base_anchors', 'box_area', 'box_iou', 'clip_boxes', 'decode_boxes',
-    'encode_boxes', 'batched_nms', 'nms', 'roi_align'
+    'encode_boxes', 'match_boxes', 'sample_matches', 'batched_nms', 'nms',
+    'roi_align'
 ]

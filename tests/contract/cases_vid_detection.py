@@ -47,3 +47,27 @@ CASES = {
              ori_shape=(24, 32), scale_factor=1.), ),
          check=_check_packed),
 }
+
+
+def _detector_case(cfg):
+    from vid_detection_helpers import clip_samples
+    return dict(cfg=cfg, inputs=lambda: clip_samples(n=1, t=3),
+                call=lambda m, x, s: m(x, s, mode='loss'))
+
+
+def _detection_cases():
+    from vid_detection_helpers import FRAME, ROI, RPN, VIDEO
+    return {
+        'AnchorRPNHead':
+        dict(cfg=RPN, inputs=lambda: (torch.randn(2, 32, 4, 4), )),
+        'RoIBoxHead':
+        dict(cfg=ROI,
+             inputs=lambda: (torch.randn(2, 32, 4, 4),
+                             torch.tensor([[0, 1., 2., 20., 30.],
+                                           [1, 5., 5., 9., 12.]]))),
+        'TwoStageFrameDetector': _detector_case(FRAME),
+        'LSTSVideoDetector': _detector_case(VIDEO),
+    }
+
+
+CASES.update(_detection_cases())

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from mmtin.ops import (anchor_grid, base_anchors, batched_nms, box_iou,
+                       match_boxes,
                        decode_boxes, encode_boxes, nms, roi_align)
 
 
@@ -171,3 +172,31 @@ def test_roi_align_constant_map_and_grad():
         roi_align(feat, rois[:, :4], 2, 0.5)
     with pytest.raises(ValueError, match='sampling_ratio'):
         roi_align(feat, rois, 2, 0.5, sampling_ratio=0)
+
+
+def test_match_boxes_hand_values():
+    from mmtin.ops.box_sampling import IGNORED, NEGATIVE
+    iou = torch.tensor([[0.8, 0.5, 0.1, 0.35],
+                        [0.75, 0.2, 0.0, 0.4]])
+    m = match_boxes(iou, pos_iou=0.7, neg_iou=0.3)
+    assert m.tolist() == [0, IGNORED, NEGATIVE, IGNORED]
+    # box 1's best candidate is 0 (0.75) and candidate 0 also box 0's best
+    m = match_boxes(iou, pos_iou=0.9, neg_iou=0.3, low_quality=True)
+    assert m.tolist() == [0, IGNORED, NEGATIVE, IGNORED]
+    iou = torch.tensor([[0.2, 0.5, 0.1], [0.1, 0.2, 0.25]])
+    m = match_boxes(iou, pos_iou=0.7, neg_iou=0.3, low_quality=True)
+    assert m.tolist() == [NEGATIVE, 0, 1]
+    assert match_boxes(torch.zeros(0, 3), 0.7, 0.3).tolist() == [NEGATIVE] * 3
+
+
+def test_sample_matches_balances():
+    from mmtin.ops import sample_matches
+    from mmtin.ops.box_sampling import IGNORED, NEGATIVE
+    matches = torch.tensor([0] * 10 + [NEGATIVE] * 30 + [IGNORED] * 5)
+    torch.manual_seed(0)
+    pos, neg = sample_matches(matches, num=16, pos_fraction=0.25)
+    assert len(pos) == 4 and len(neg) == 12
+    assert (matches[pos] == 0).all() and (matches[neg] == NEGATIVE).all()
+    assert len(set(neg.tolist())) == 12
+    pos, neg = sample_matches(matches[:12], num=16, pos_fraction=0.5)
+    assert len(pos) == 8 and len(neg) == 2
