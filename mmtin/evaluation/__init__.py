@@ -1,4 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .metrics import AdaMMLMetric, AdaFocusFLOPsMetric
+from .metrics import AdaFocusFLOPsMetric, AdaMMLMetric, VIDCocoMetric
 
-__all__ = ['AdaMMLMetric', 'AdaFocusFLOPsMetric']
+__all__ = ['AdaMMLMetric', 'AdaFocusFLOPsMetric', 'VIDCocoMetric']
