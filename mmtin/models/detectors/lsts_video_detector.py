@@ -45,12 +45,15 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             stage is the detection feature (``out_indices`` = last stage).
         rpn_head (dict): ``AnchorRPNHead`` config.
         roi_head (dict): ``RoIBoxHead`` config.
+        neck (dict, optional): Module on every frame's (propagated)
+            features before the heads. Default: None.
         keyframe_interval (int): Frames per keyframe. Default: 10.
         num_low_stages (int): Residual stages of the low-level part.
             Default: 1.
         low2high (dict, optional): ``LSTSLow2High`` config (``out_channels``
-            = the high-level channels); needed when ``keyframe_interval >
-            1`` unless ``alignment='copy'`` and ``dfa_fusion=None``.
+            = the high-level channels, also those of the alignment and
+            fusion modules); needed when ``keyframe_interval > 1``, but
+            only built when used (``alignment='lsts'`` or ``dfa_fusion``).
             Default: None.
         alignment (str): ``'lsts'`` or ``'copy'``. Default: 'lsts'.
         srfu_align (dict): ``LSTSAlign`` config of SRFU (``in_channels``
@@ -71,6 +74,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                  backbone: dict,
                  rpn_head: dict,
                  roi_head: dict,
+                 neck: Optional[dict] = None,
                  keyframe_interval: int = 10,
                  num_low_stages: int = 1,
                  low2high: Optional[dict] = None,
@@ -92,12 +96,12 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             raise ValueError(f'{name}: alignment={alignment!r} must be one '
                              f'of {ALIGNMENTS}')
         needs_low2high = alignment == 'lsts' or dfa_fusion is not None
-        if keyframe_interval > 1 and needs_low2high and low2high is None:
+        if keyframe_interval > 1 and low2high is None:
             raise ValueError(
                 f'{name}: low2high is required with keyframe_interval='
-                f'{keyframe_interval} (alignment={alignment!r}, dfa_fusion '
-                f'{"set" if dfa_fusion is not None else "None"})')
-        super().__init__(backbone, rpn_head, roi_head,
+                f'{keyframe_interval} (its out_channels give the high-level '
+                'channels)')
+        super().__init__(backbone, rpn_head, roi_head, neck=neck,
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.keyframe_interval = keyframe_interval
@@ -108,15 +112,12 @@ class LSTSVideoDetector(TwoStageFrameDetector):
         if keyframe_interval == 1:
             return
         check_resnet_split(self.backbone, num_low_stages, name)
-        channels = self.rpn_head.in_channels
+        channels = low2high.get('out_channels')
+        if channels is None:
+            raise ValueError(f'{name}: low2high needs out_channels (the '
+                             'channels of the high-level features)')
         if needs_low2high:
-            if low2high.get('out_channels', channels) != channels:
-                raise ValueError(
-                    f"{name}: low2high's out_channels="
-                    f"{low2high['out_channels']} must equal the high-level "
-                    f"channels (rpn_head in_channels={channels})")
-            self.low2high = MODELS.build(dict(low2high,
-                                              out_channels=channels))
+            self.low2high = MODELS.build(low2high)
         if alignment == 'lsts':
             self.srfu_align = MODELS.build(
                 dict(srfu_align, in_channels=channels))

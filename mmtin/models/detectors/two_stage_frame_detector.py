@@ -24,12 +24,16 @@ class TwoStageFrameDetector(BaseModel):
     ``scores`` and ``labels``. Subclasses replace :meth:`clip_features`.
 
     The backbone's last output (e.g. mmpretrain ``ResNet`` with one
-    ``out_indices`` entry) is the single feature map of both heads.
+    ``out_indices`` entry), through the optional ``neck`` (e.g. a
+    ``ConvModule`` reducing ResNet-101's 2048 channels), is the single
+    feature map of both heads.
 
     Args:
         backbone (dict): Backbone config.
         rpn_head (dict): ``AnchorRPNHead`` config.
         roi_head (dict): ``RoIBoxHead`` config.
+        neck (dict, optional): Module applied to every frame's features
+            before the heads. Default: None.
         data_preprocessor (dict, optional): Data preprocessor config.
             Default: ``ActionDataPreprocessor`` with ``format_shape='NCHW'``
             and no normalisation.
@@ -40,6 +44,7 @@ class TwoStageFrameDetector(BaseModel):
                  backbone: dict,
                  rpn_head: dict,
                  roi_head: dict,
+                 neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
@@ -50,6 +55,7 @@ class TwoStageFrameDetector(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
+        self.neck = None if neck is None else MODELS.build(neck)
         self.rpn_head = MODELS.build(rpn_head)
         self.roi_head = MODELS.build(roi_head)
 
@@ -58,6 +64,11 @@ class TwoStageFrameDetector(BaseModel):
         the whole backbone on every frame."""
         out = self.backbone(clips.flatten(0, 1))
         return out[-1] if isinstance(out, (tuple, list)) else out
+
+    def head_features(self, clips: Tensor) -> Tensor:
+        """:meth:`clip_features` through the ``neck``."""
+        feats = self.clip_features(clips)
+        return feats if self.neck is None else self.neck(feats)
 
     def _clips(self, inputs: Tensor) -> Tensor:
         if inputs.dim() == 4:
@@ -97,7 +108,7 @@ class TwoStageFrameDetector(BaseModel):
         """RPN and RoI-head losses over every frame of the clips."""
         clips = self._clips(inputs)
         bboxes, labels = self._ground_truth(clips, data_samples)
-        feats = self.clip_features(clips)
+        feats = self.head_features(clips)
         losses = self.rpn_head.loss(feats, bboxes)
         proposals = self.rpn_head.proposals(
             feats, self._img_shapes(clips, data_samples))
@@ -114,7 +125,7 @@ class TwoStageFrameDetector(BaseModel):
             data_samples = [BaseDataElement(metainfo=dict(
                 img_shape=tuple(clips.shape[-2:]))) for _ in range(n)]
         shapes = self._img_shapes(clips, data_samples)
-        feats = self.clip_features(clips)
+        feats = self.head_features(clips)
         proposals = self.rpn_head.proposals(feats, shapes)
         dets = self.roi_head.predict(feats, proposals, shapes)
         for i, sample in enumerate(data_samples):
@@ -133,14 +144,14 @@ class TwoStageFrameDetector(BaseModel):
                 mode: str = 'tensor'
                 ) -> Union[Dict[str, Tensor], list, Tuple[Tensor, ...]]:
         """``mode='loss'``: losses; ``'predict'``: data samples with
-        ``pred_instances``; ``'tensor'``: the per-frame features and the
-        RPN outputs (objectness, deltas)."""
+        ``pred_instances``; ``'tensor'``: the per-frame head features and
+        the RPN outputs (objectness, deltas)."""
         if mode == 'loss':
             return self.loss(inputs, data_samples)
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            feats = self.clip_features(self._clips(inputs))
+            feats = self.head_features(self._clips(inputs))
             return (feats, ) + tuple(self.rpn_head(feats))
         raise ValueError(f"{type(self).__name__}: mode={mode!r} must be "
                          "'loss', 'predict' or 'tensor'")

@@ -117,12 +117,29 @@ def test_lsts_non_key_frames_follow_hand_computation():
     (dict(alignment='flow'), "alignment='flow' must be one of"),
     (dict(low2high=None), 'low2high is required'),
     (dict(num_low_stages=3), r'num_low_stages=3 must be an int in \[0, 2\]'),
-    (dict(low2high=dict(VIDEO['low2high'], out_channels=16)),
-     "low2high's out_channels=16 must equal"),
 ])
 def test_bad_config_errors(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         build(dict(VIDEO, **kw))
+
+
+def test_low2high_mismatch_is_named():
+    model = build(dict(VIDEO, low2high=dict(VIDEO['low2high'], stride=1)))
+    with pytest.raises(ValueError, match=r"low2high gives \(32, 8, 8\) per "
+                       r"frame but the high-level features are \(32, 4, 4\)"):
+        model.clip_features(torch.randn(1, 2, 3, 32, 32))
+
+
+def test_neck_runs_on_every_frame():
+    neck = dict(type='ConvModule', in_channels=32, out_channels=16,
+                kernel_size=1)
+    model = build(dict(VIDEO, neck=neck,
+                       rpn_head=dict(VIDEO['rpn_head'], in_channels=16),
+                       roi_head=dict(VIDEO['roi_head'], in_channels=16)))
+    inputs, samples = clip_samples(n=1, t=3)
+    feats, logits, deltas = model(inputs, mode='tensor')
+    assert feats.shape == (3, 16, 4, 4) and logits.shape[0] == 3
+    assert set(model(inputs, samples, mode='loss')) >= {'loss_cls'}
 
 
 def test_missing_ground_truth_is_named():
