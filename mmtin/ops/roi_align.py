@@ -1,5 +1,6 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""RoIAlign (He et al., Mask R-CNN) as a bilinear gather in plain PyTorch.
+"""RoIAlign (He et al., Mask R-CNN) in plain PyTorch: the bilinear samples
+are one sparse matrix product with the flattened feature maps.
 
 Each RoI is cut into ``out_h x out_w`` bins; every bin averages
 ``sampling_ratio^2`` bilinear samples at regularly spaced points. The
@@ -14,11 +15,13 @@ import torch
 from torch import Tensor
 
 
-def _bilinear_gather(flat: Tensor, index_base: Tensor, y: Tensor, x: Tensor,
-                     height: int, width: int) -> Tensor:
-    """Sample ``flat`` (``[B * H * W, C]``) at ``(y, x)`` (``[R, P]``) of
-    the images ``index_base // (H * W)``; returns ``[R, P, C]``."""
-    valid = (y >= -1) & (y <= height) & (x >= -1) & (x <= width)
+def _bilinear_matrix(y: Tensor, x: Tensor, rows: Tensor, base: Tensor,
+                     height: int, width: int, shape: Tuple[int, int],
+                     scale: float) -> Tensor:
+    """Sparse ``shape`` matrix: row ``rows[r, p]`` gets ``scale`` times the
+    bilinear weights of point ``(y, x)[r, p]`` on the cells of the
+    flattened maps (``base[r]``: the first cell of RoI ``r``'s image)."""
+    valid = ((y >= -1) & (y <= height) & (x >= -1) & (x <= width)).to(y)
     y = y.clamp(min=0)
     x = x.clamp(min=0)
     y_low = y.floor().clamp(max=height - 1)
@@ -29,14 +32,13 @@ def _bilinear_gather(flat: Tensor, index_base: Tensor, y: Tensor, x: Tensor,
     x_high = (x_low + 1).clamp(max=width - 1)
     ly, lx = y - y_low, x - x_low
     hy, hx = 1 - ly, 1 - lx
-    out = 0
+    cols, weights = [], []
     for yy, wy in ((y_low, hy), (y_high, ly)):
         for xx, wx in ((x_low, hx), (x_high, lx)):
-            idx = index_base[:, None] + (yy * width + xx).long()
-            value = flat.index_select(0, idx.flatten()).view(
-                *idx.shape, flat.shape[1])
-            out = out + (wy * wx * valid)[..., None] * value
-    return out
+            cols.append((base[:, None] + (yy * width + xx).long()).flatten())
+            weights.append((wy * wx * valid * scale).flatten())
+    index = torch.stack((rows.flatten().repeat(4), torch.cat(cols)))
+    return torch.sparse_coo_tensor(index, torch.cat(weights), shape)
 
 
 def roi_align(feat: Tensor,
@@ -93,6 +95,15 @@ def roi_align(feat: Tensor,
     x = xs[:, None, :].expand(-1, ys.shape[1], -1).reshape(r, -1)
     flat = feat.permute(0, 2, 3, 1).reshape(-1, c)
     base = rois[:, 0].long() * (height * width)
-    values = _bilinear_gather(flat, base, y, x, height, width)
-    values = values.view(r, out_h, s, out_w, s, c).mean(dim=(2, 4))
+    # the bin of every point: rows of the [R * out_h * out_w, C] output
+    bin_y = torch.arange(out_h * s, device=feat.device) // s
+    bin_x = torch.arange(out_w * s, device=feat.device) // s
+    bins = (bin_y[:, None] * out_w + bin_x[None]).flatten()
+    rows = torch.arange(r, device=feat.device)[:, None] * (out_h *
+                                                           out_w) + bins
+    weights = _bilinear_matrix(y.detach(), x.detach(), rows, base, height,
+                               width, (r * out_h * out_w, flat.shape[0]),
+                               1. / (s * s))
+    # one sparse product gathers, weighs and averages every bin's samples
+    values = torch.sparse.mm(weights, flat).view(r, out_h, out_w, c)
     return values.permute(0, 3, 1, 2).contiguous()
