@@ -38,7 +38,10 @@ def _bilinear_matrix(y: Tensor, x: Tensor, rows: Tensor, base: Tensor,
             cols.append((base[:, None] + (yy * width + xx).long()).flatten())
             weights.append((wy * wx * valid * scale).flatten())
     index = torch.stack((rows.flatten().repeat(4), torch.cat(cols)))
-    return torch.sparse_coo_tensor(index, torch.cat(weights), shape)
+    # indices are in range by construction (rows, clamped cells, checked
+    # batch indices): skip the invariant checks
+    return torch.sparse_coo_tensor(index, torch.cat(weights), shape,
+                                   check_invariants=False)
 
 
 def roi_align(feat: Tensor,
@@ -77,6 +80,12 @@ def roi_align(feat: Tensor,
     r = rois.shape[0]
     if r == 0:
         return feat.new_zeros(0, c, out_h, out_w)
+    index = rois[:, 0]
+    if (index < 0).any() or (index >= b).any() or (index != index.round()
+                                                   ).any():
+        raise ValueError(
+            f'roi_align: batch indices (rois[:, 0]) must be integers in [0, '
+            f'{b - 1}] for {b} feature maps, got {index.unique().tolist()}')
     rois = rois.to(feat.dtype)
     x1 = rois[:, 1] * spatial_scale - 0.5
     y1 = rois[:, 2] * spatial_scale - 0.5

@@ -170,6 +170,8 @@ def test_roi_align_constant_map_and_grad():
     assert feat.grad.abs().sum() > 0
     with pytest.raises(ValueError, match='rois must be'):
         roi_align(feat, rois[:, :4], 2, 0.5)
+    with pytest.raises(ValueError, match=r'integers in \[0, 0\] for 1'):
+        roi_align(feat, torch.tensor([[1, 2., 2., 8., 9.]]), 2, 0.5)
     with pytest.raises(ValueError, match='sampling_ratio'):
         roi_align(feat, rois, 2, 0.5, sampling_ratio=0)
 
