@@ -167,27 +167,29 @@ class LSTSVideoDetector(TwoStageFrameDetector):
         high_key = resnet_high_level(self.backbone, low_key,
                                      self.num_low_stages)
         high_key = high_key.view(n, len(keys), *high_key.shape[1:])
-        feats, memory = [None] * t, None
-        for j, key in enumerate(keys):
+        # SRFU, keyframe after keyframe: the memory after each keyframe
+        memories, memory = [], None
+        for j in range(len(keys)):
             memory = high_key[:, j] if memory is None else self.srfu(
                 high_key[:, j], memory)
-            feats[key] = memory
-            others = list(range(key + 1, min(key + k, t)))
-            if not others:
-                continue
-            m = len(others)
-            mem = memory[:, None].expand(-1, m, *memory.shape[1:]).flatten(
-                0, 1)
-            cur = None
-            if self.low2high is not None:
-                cur = self.low2high(low[:, others].flatten(0, 1))
-                if cur.shape != mem.shape:
-                    raise ValueError(
-                        f'{type(self).__name__}: low2high gives '
-                        f'{tuple(cur.shape[1:])} per frame but the '
-                        f'high-level features are {tuple(mem.shape[1:])}: '
-                        "set low2high's stride to match")
-            out = self.dfa(cur, mem).view(n, m, *memory.shape[1:])
-            for i, frame in enumerate(others):
-                feats[frame] = out[:, i]
-        return torch.stack(feats, dim=1).flatten(0, 1)
+            memories.append(memory)
+        memories = torch.stack(memories, dim=1)  # [N, K, C, h, w]
+        others = [i for i in range(t) if i % k]
+        if not others:
+            return memories.flatten(0, 1)
+        # DFA of all non-key frames at once, each with its keyframe's memory
+        mem = memories[:, [i // k for i in others]].flatten(0, 1)
+        cur = None
+        if self.low2high is not None:
+            cur = self.low2high(low[:, others].flatten(0, 1))
+            if cur.shape != mem.shape:
+                raise ValueError(
+                    f'{type(self).__name__}: low2high gives '
+                    f'{tuple(cur.shape[1:])} per frame but the high-level '
+                    f'features are {tuple(mem.shape[1:])}: set low2high\'s '
+                    'stride to match')
+        out = self.dfa(cur, mem).view(n, len(others), *mem.shape[1:])
+        inverse = [keys.index(i) if i % k == 0 else len(keys) +
+                   others.index(i) for i in range(t)]
+        feats = torch.cat((memories, out), dim=1)[:, inverse]
+        return feats.flatten(0, 1)
