@@ -10,7 +10,7 @@ data adds an optional ``<degradation>`` element (``blur`` or
 ``occlusion``); real VID files have none (not degraded).
 """
 import xml.etree.ElementTree as ET
-from typing import Dict, List, Sequence
+from typing import Dict, Sequence
 
 import numpy as np
 
@@ -117,7 +117,3 @@ def write_vid_xml(path: str, folder: str, filename: str, width: int,
         ET.SubElement(root, 'degradation').text = degradation
     ET.ElementTree(root).write(path)
 
-
-def list_frame_names(names: List[str], ext: str) -> List[str]:
-    """Frame stems of the files ``names`` ending in ``ext``, sorted."""
-    return sorted(n[:-len(ext)] for n in names if n.endswith(ext))

@@ -65,7 +65,8 @@ def test_clips_labels_and_boxes(tmp_path):
               for i in range(3)]
     assert starts == [0, 2, 3]
     test = build(tmp_path, test_mode=True)
-    assert [len(test.get_data_info(i)['frames']) for i in range(6)] == [2, 2, 1] * 2
+    lengths = [len(test.get_data_info(i)['frames']) for i in range(6)]
+    assert lengths == [2, 2, 1] * 2
     frame = test.get_data_info(5)['frames'][0]
     assert frame['frame_id'].endswith('00000001/000004')
     # dog is label 8 and car 6 in VID's class order

@@ -3,7 +3,6 @@
 clip (the per-frame baseline of video object detection)."""
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from mmengine.structures import BaseDataElement, InstanceData

@@ -5,5 +5,7 @@ from .segment_consensus_head import SegmentConsensusHead
 from .anchor_rpn_head import AnchorRPNHead
 from .roi_box_head import RoIBoxHead
 
-__all__ = ['MoViNetHead', 'SegmentConsensusHead', 'RecurrentClsHead', 'AnchorRPNHead',
-           'RoIBoxHead']
+__all__ = [
+    'MoViNetHead', 'SegmentConsensusHead', 'RecurrentClsHead',
+    'AnchorRPNHead', 'RoIBoxHead'
+]
