@@ -10,8 +10,12 @@
 # images); the low / high split is at a stage boundary (res2-res3 / res4-res5;
 # the paper splits inside res4), so low2high maps to res5's 2048 channels;
 # test clips of 100 frames (the memory restarts every 100 frames).
-# Layout: data/ILSVRC2015/{Data,Annotations}/VID/{train,val}/...,
-# ImageSets/VID/{train,val}.txt listing snippets (or frames) per line.
+# Layout: data/ILSVRC2015/{Data,Annotations}/VID/{train,val}/... as
+# released. Training reads every snippet of the per-class lists once:
+#   cat ImageSets/VID/train_*.txt > ImageSets/VID/train_all.txt
+# (lines "train/ILSVRC2015_VID_train_0000/ILSVRC2015_train_00000000 1",
+# relative to Data/VID; repeated snippets are read once). Validation reads
+# ImageSets/VID/val.txt as released (frame lines relative to Data/VID/val).
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmtin'], allow_failed_imports=False)
 
@@ -30,8 +34,8 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         dataset,
-        ann_file='ImageSets/VID/train.txt',
-        data_prefix=dict(img='Data/VID/train', ann='Annotations/VID/train'),
+        ann_file='ImageSets/VID/train_all.txt',
+        data_prefix=dict(img='Data/VID', ann='Annotations/VID'),
         clip_len=train_clip_len,
         pipeline=[dict(type='LoadVIDFrames', scale=scale),
                   dict(type='PackVIDInputs')]))

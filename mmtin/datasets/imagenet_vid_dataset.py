@@ -28,7 +28,7 @@ class ImageNetVIDDataset(BaseDataset):
     ``ann_file`` (e.g. ``ImageSets/VID/train.txt``) lists one path per line
     (further tokens are ignored), relative to ``data_prefix['img']``: a
     snippet folder (all its frames) or one frame without extension (frames
-    are grouped by their folder). Every frame ``F`` of snippet ``S`` needs
+    are grouped by their folder; repeated lines count once). Every frame ``F`` of snippet ``S`` needs
     ``data_prefix['ann']/S/F.xml`` (see :mod:`mmtin.datasets.
     vid_annotations`). Each snippet is cut into clips of ``clip_len``
     consecutive frames: in test mode non-overlapping windows that cover
@@ -113,7 +113,9 @@ class ImageNetVIDDataset(BaseDataset):
                         f'({self.img_ext}) under {img_root}')
         if not snippets:
             raise ValueError(f'{self.ann_file} lists no snippet')
-        return snippets
+        # a snippet or frame listed again (VID's per-class lists) counts once
+        return {k: None if v is None else list(dict.fromkeys(v))
+                for k, v in snippets.items()}
 
     def _windows(self, num_frames: int) -> List[range]:
         k = self.clip_len

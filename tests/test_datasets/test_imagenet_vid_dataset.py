@@ -101,6 +101,20 @@ def test_frame_lines_and_pipeline(tmp_path):
                        torch.tensor([[2., 1.5, 7., 10.]]))
 
 
+def test_repeated_lines_count_once(tmp_path):
+    """VID's per-class lists name a snippet once per class."""
+    snippets = write_tree(tmp_path)
+    (tmp_path / 'all.txt').write_text(
+        f'train/{snippets[1]} 1\ntrain/{snippets[1]} -1\n'
+        f'train/{snippets[0]}/000001 1\ntrain/{snippets[0]}/000001 1\n')
+    ds = ImageNetVIDDataset(
+        ann_file='all.txt', data_root=str(tmp_path), clip_len=5,
+        test_mode=True,
+        data_prefix=dict(img='Data/VID', ann='Annotations/VID'))
+    assert [len(ds.get_data_info(i)['frames']) for i in range(len(ds))] == [
+        5, 1]
+
+
 @pytest.mark.parametrize('case,match', [
     ('missing_xml', 'missing annotation frame: .*000003.xml'),
     ('outside', r'000002.xml: box .* outside the 40x30 image'),
