@@ -1,4 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .checked_video_dataset import (BrokenVideoError,  # noqa: F401
                                     CheckedVideoDataset)
+from .imagenet_vid_dataset import ImageNetVIDDataset  # noqa: F401
 from .transforms import *  # noqa: F401,F403

@@ -1,4 +1,4 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-from .metrics import GFLOPsMetric, SilencedAudioMetric
+from .metrics import GFLOPsMetric, SilencedAudioMetric, VIDCocoMetric
 
-__all__ = ['GFLOPsMetric', 'SilencedAudioMetric']
+__all__ = ['GFLOPsMetric', 'SilencedAudioMetric', 'VIDCocoMetric']

@@ -12,6 +12,11 @@ from .lsts_align import lsts_align, lsts_sample, offset_grid
 from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
 from .contrastive_logits import contrastive_logits
+from .box_ops import (anchor_grid, base_anchors, box_area, box_iou, clip_boxes,
+                      decode_boxes, encode_boxes)
+from .box_sampling import match_boxes, sample_matches
+from .nms import batched_nms, nms
+from .roi_align import roi_align
 
 __all__ = [
     'separable_max_pool2d', 'add_states', 'cumulative_mean', 'running_mean',
@@ -20,5 +25,8 @@ __all__ = [
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
     'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
     'lsts_sample', 'offset_grid', 'hard_gumbel_softmax',
-    'patch_crop', 'clamp_centers', 'contrastive_logits'
+    'patch_crop', 'clamp_centers', 'contrastive_logits', 'anchor_grid',
+    'base_anchors', 'box_area', 'box_iou', 'clip_boxes', 'decode_boxes',
+    'encode_boxes', 'match_boxes', 'sample_matches', 'batched_nms', 'nms',
+    'roi_align'
 ]

@@ -11,8 +11,9 @@ are thin command lines over these.
 from .temporal_order import generate_demo_dataset
 from .moving_object import generate_moving_object_dataset
 from .small_object import generate_small_object_dataset
+from .vid_objects import generate_vid_objects_dataset
 
 __all__ = [
     'generate_demo_dataset', 'generate_moving_object_dataset',
-    'generate_small_object_dataset'
+    'generate_small_object_dataset', 'generate_vid_objects_dataset'
 ]

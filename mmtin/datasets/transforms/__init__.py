@@ -6,9 +6,11 @@ from .sample_multi_modal_segments import SampleMultiModalSegments
 from .tdn_sample_frames import TDNSampleFrames
 from .sample_clip_pair import SampleClipPair
 from .clipwise_augment import ClipwiseAugment
+from .load_vid_frames import LoadVIDFrames
+from .pack_vid_inputs import PackVIDInputs
 
 __all__ = [
     'AudioLogMel', 'DecodeAudioVisual', 'FormatAudioVisualInputs',
     'SampleMultiModalSegments', 'TDNSampleFrames', 'SampleClipPair',
-    'ClipwiseAugment'
+    'ClipwiseAugment', 'LoadVIDFrames', 'PackVIDInputs'
 ]

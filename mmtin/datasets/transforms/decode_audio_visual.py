@@ -32,7 +32,7 @@ class DecodeAudioVisual(BaseTransform):
             ``'error'`` raises a ``ValueError`` naming the file;
             ``'silence'`` fills silence, warns naming the file, counts it
             in :attr:`num_silenced` and marks the sample ``audio_missing``
-            (the ``AdaMMLMetric`` reports the count). Default: 'error'.
+            (``SilencedAudioMetric`` reports the count). Default: 'error'.
     """
 
     def __init__(self,

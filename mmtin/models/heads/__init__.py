@@ -2,5 +2,10 @@
 from .movinet_head import MoViNetHead
 from .recurrent_cls_head import RecurrentClsHead
 from .segment_consensus_head import SegmentConsensusHead
+from .anchor_rpn_head import AnchorRPNHead
+from .roi_box_head import RoIBoxHead
 
-__all__ = ['MoViNetHead', 'SegmentConsensusHead', 'RecurrentClsHead']
+__all__ = [
+    'MoViNetHead', 'SegmentConsensusHead', 'RecurrentClsHead',
+    'AnchorRPNHead', 'RoIBoxHead'
+]

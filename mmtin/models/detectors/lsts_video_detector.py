@@ -1,0 +1,195 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""LSTS video object detection: keyframes run the whole backbone and update
+a feature memory (SRFU); the other frames run the low-level part only and
+take the memory aligned to them (DFA) (Jiang et al., ECCV 2020)."""
+from typing import Optional
+
+import torch
+from mmaction.registry import MODELS
+from torch import Tensor
+
+from ..utils.resnet_stages import (check_resnet_split, resnet_high_level,
+                                   resnet_low_level)
+from .two_stage_frame_detector import TwoStageFrameDetector
+
+ALIGNMENTS = ('lsts', 'copy')
+
+
+@MODELS.register_module()
+class LSTSVideoDetector(TwoStageFrameDetector):
+    """Two-stage detector with LSTS keyframe propagation.
+
+    Frame ``t`` of a clip is a keyframe when ``t % keyframe_interval ==
+    0`` (the online schedule: every frame uses the latest keyframe).
+
+    * Keyframe: the whole backbone gives ``F_t``. SRFU (sparsely recursive
+      feature updating) aligns the memory ``M`` to it and fuses the two by
+      quality weights, ``M <- srfu_fusion([F_t, align_srfu(F_t, M)])``
+      (at the first keyframe ``M = F_t``); the keyframe is detected on
+      ``M``.
+    * Non-key frame: only the low-level part (stem + ``num_low_stages``
+      stages) runs; ``low2high`` maps it to ``L_t`` in the high-level
+      space. DFA (dense feature aggregation) aligns the memory to it and
+      fuses, ``dfa_fusion([align_dfa(L_t, M), L_t])``.
+
+    ``alignment='lsts'`` aligns with ``LSTSAlign`` (learnable sampling
+    locations, ``srfu_align`` / ``dfa_align``); ``'copy'`` uses the memory
+    as it is (the control without alignment). ``srfu_fusion=None`` makes
+    the memory the latest keyframe's features; ``dfa_fusion=None`` gives
+    non-key frames the aligned memory alone. ``keyframe_interval=1`` is
+    the per-frame detector (the control with the backbone on every frame;
+    no memory, nothing else built).
+
+    Args:
+        backbone (dict): ResNet config (MMAction2 or mmpretrain) whose last
+            stage is the detection feature (``out_indices`` = last stage).
+        rpn_head (dict): ``AnchorRPNHead`` config.
+        roi_head (dict): ``RoIBoxHead`` config.
+        neck (dict, optional): Module on every frame's (propagated)
+            features before the heads. Default: None.
+        keyframe_interval (int): Frames per keyframe. Default: 10.
+        num_low_stages (int): Residual stages of the low-level part.
+            Default: 1.
+        low2high (dict, optional): ``LSTSLow2High`` config (``out_channels``
+            = the high-level channels, also those of the alignment and
+            fusion modules); needed when ``keyframe_interval > 1``, but
+            only built when used (``alignment='lsts'`` or ``dfa_fusion``).
+            Default: None.
+        alignment (str): ``'lsts'`` or ``'copy'``. Default: 'lsts'.
+        srfu_align (dict): ``LSTSAlign`` config of SRFU (``in_channels``
+            filled in). Default: dict(type='LSTSAlign', embed_channels=64,
+            num_offsets=81).
+        dfa_align (dict): ``LSTSAlign`` config of DFA. Default: as
+            ``srfu_align``.
+        srfu_fusion (dict, optional): ``LSTSQualityFusion`` config of SRFU
+            (``in_channels``, ``num_inputs=2`` filled in). Default:
+            dict(type='LSTSQualityFusion').
+        dfa_fusion (dict, optional): The same for DFA. Default:
+            dict(type='LSTSQualityFusion').
+        data_preprocessor (dict, optional): See ``TwoStageFrameDetector``.
+        init_cfg (dict, optional): Initialisation config. Default: None.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 rpn_head: dict,
+                 roi_head: dict,
+                 neck: Optional[dict] = None,
+                 keyframe_interval: int = 10,
+                 num_low_stages: int = 1,
+                 low2high: Optional[dict] = None,
+                 alignment: str = 'lsts',
+                 srfu_align: dict = dict(
+                     type='LSTSAlign', embed_channels=64, num_offsets=81),
+                 dfa_align: dict = dict(
+                     type='LSTSAlign', embed_channels=64, num_offsets=81),
+                 srfu_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
+                 dfa_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        name = type(self).__name__
+        if isinstance(keyframe_interval, bool) or not isinstance(
+                keyframe_interval, int) or keyframe_interval < 1:
+            raise ValueError(f'{name}: keyframe_interval must be an int >= '
+                             f'1, got {keyframe_interval!r}')
+        if alignment not in ALIGNMENTS:
+            raise ValueError(f'{name}: alignment={alignment!r} must be one '
+                             f'of {ALIGNMENTS}')
+        needs_low2high = alignment == 'lsts' or dfa_fusion is not None
+        if keyframe_interval > 1 and low2high is None:
+            raise ValueError(
+                f'{name}: low2high is required with keyframe_interval='
+                f'{keyframe_interval} (its out_channels give the high-level '
+                'channels)')
+        super().__init__(backbone, rpn_head, roi_head, neck=neck,
+                         data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.keyframe_interval = keyframe_interval
+        self.num_low_stages = num_low_stages
+        self.alignment = alignment
+        self.low2high = self.srfu_align = self.dfa_align = None
+        self.srfu_fusion = self.dfa_fusion = None
+        if keyframe_interval == 1:
+            return
+        check_resnet_split(self.backbone, num_low_stages, name)
+        channels = low2high.get('out_channels')
+        if channels is None:
+            raise ValueError(f'{name}: low2high needs out_channels (the '
+                             'channels of the high-level features)')
+        if needs_low2high:
+            self.low2high = MODELS.build(low2high)
+        if alignment == 'lsts':
+            self.srfu_align = MODELS.build(
+                dict(srfu_align, in_channels=channels))
+            self.dfa_align = MODELS.build(
+                dict(dfa_align, in_channels=channels))
+        if srfu_fusion is not None:
+            self.srfu_fusion = MODELS.build(
+                dict(srfu_fusion, in_channels=channels, num_inputs=2))
+        if dfa_fusion is not None:
+            self.dfa_fusion = MODELS.build(
+                dict(dfa_fusion, in_channels=channels, num_inputs=2))
+
+    def srfu(self, feat: Tensor, memory: Tensor) -> Tensor:
+        """Update the memory with a keyframe's features ``feat``."""
+        if self.srfu_fusion is None:
+            return feat
+        aligned = memory if self.srfu_align is None else self.srfu_align(
+            feat, memory)
+        return self.srfu_fusion([feat, aligned])
+
+    def dfa(self, cur: Optional[Tensor], memory: Tensor) -> Tensor:
+        """Features of a non-key frame from its ``low2high`` output
+        ``cur`` and the memory."""
+        aligned = memory if self.dfa_align is None else self.dfa_align(
+            cur, memory, memory)
+        if self.dfa_fusion is None:
+            return aligned
+        return self.dfa_fusion([aligned, cur])
+
+    def clip_features(self, clips: Tensor) -> Tensor:
+        """``[N, T, 3, H, W]`` -> ``[N * T, C, h, w]``, frame by frame in
+        time with the keyframe memory (see the class docstring)."""
+        k = self.keyframe_interval
+        if k == 1:
+            return super().clip_features(clips)
+        n, t = clips.shape[:2]
+        keys = list(range(0, t, k))
+        if self.low2high is None:  # copy without DFA: keyframes only
+            low_key = resnet_low_level(self.backbone,
+                                       clips[:, keys].flatten(0, 1),
+                                       self.num_low_stages)
+        else:
+            low = resnet_low_level(self.backbone, clips.flatten(0, 1),
+                                   self.num_low_stages)
+            low = low.view(n, t, *low.shape[1:])
+            low_key = low[:, keys].flatten(0, 1)
+        high_key = resnet_high_level(self.backbone, low_key,
+                                     self.num_low_stages)
+        high_key = high_key.view(n, len(keys), *high_key.shape[1:])
+        # SRFU, keyframe after keyframe: the memory after each keyframe
+        memories, memory = [], None
+        for j in range(len(keys)):
+            memory = high_key[:, j] if memory is None else self.srfu(
+                high_key[:, j], memory)
+            memories.append(memory)
+        memories = torch.stack(memories, dim=1)  # [N, K, C, h, w]
+        others = [i for i in range(t) if i % k]
+        if not others:
+            return memories.flatten(0, 1)
+        # DFA of all non-key frames at once, each with its keyframe's memory
+        mem = memories[:, [i // k for i in others]].flatten(0, 1)
+        cur = None
+        if self.low2high is not None:
+            cur = self.low2high(low[:, others].flatten(0, 1))
+            if cur.shape != mem.shape:
+                raise ValueError(
+                    f'{type(self).__name__}: low2high gives '
+                    f'{tuple(cur.shape[1:])} per frame but the high-level '
+                    f'features are {tuple(mem.shape[1:])}: set low2high\'s '
+                    'stride to match')
+        out = self.dfa(cur, mem).view(n, len(others), *mem.shape[1:])
+        inverse = [keys.index(i) if i % k == 0 else len(keys) +
+                   others.index(i) for i in range(t)]
+        feats = torch.cat((memories, out), dim=1)[:, inverse]
+        return feats.flatten(0, 1)
