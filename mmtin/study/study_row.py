@@ -43,6 +43,9 @@ class Stage:
             ``tools/train.py --no-validate``).
         test_checkpoint (str): ``'last'`` or ``'best'``: the checkpoint the
             row's test uses when this is its last stage. Default: 'last'.
+        checkpoint (str, optional): A trained checkpoint: the stage is not
+            trained, only tested from this file (e.g. a search's best
+            trial). Default: None.
     """
     name: str
     config: str
@@ -52,6 +55,7 @@ class Stage:
     cfg_options: Tuple[Tuple[str, Any], ...] = ()
     validate: bool = False
     test_checkpoint: str = 'last'
+    checkpoint: Optional[str] = None
 
     def __post_init__(self):
         if not self.name or '/' in self.name:
@@ -71,6 +75,11 @@ class Stage:
         if self.test_checkpoint == 'best' and not self.validate:
             raise StudyRowError(f'stage {self.name}: test_checkpoint="best" '
                                 'needs validate=True')
+        if self.checkpoint is not None and (self.epochs is not None
+                                            or self.init_from is not None):
+            raise StudyRowError(
+                f'stage {self.name}: a given checkpoint is only tested; '
+                'epochs and init_from do not apply')
         object.__setattr__(self, 'cfg_options',
                            tuple(tuple(kv) for kv in self.cfg_options))
 

@@ -209,6 +209,13 @@ class StudyRunner:
                 raise StudyError(
                     f'{sdir} holds a stage {stage.name} trained with other '
                     f'settings ({info["stage"]}); choose another --work-dir')
+        if info is None and stage.checkpoint is not None:
+            if not osp.isfile(stage.checkpoint):
+                raise StudyError(f'stage {stage.name}: checkpoint not found: '
+                                 f'{stage.checkpoint}')
+            info = dict(stage=_stage_record(stage),
+                        checkpoint=stage.checkpoint, train_seconds=0.0)
+            os.makedirs(sdir, exist_ok=True)
         if info is None:
             info = self._train(stage, seed, variant, data_root, checkpoints,
                                sdir)

@@ -9,7 +9,7 @@ import os.path as osp
 import pytest
 
 from mmtin.study import (COUNTED, DataSpec, Stage, StudyError, StudyReport,
-                         StudyRow, StudyRunner, ensure_data)
+                         StudyRow, StudyRowError, StudyRunner, ensure_data)
 
 CONFIG = """
 data_root = 'data/nowhere'
@@ -169,6 +169,24 @@ def test_a_failing_run_is_recorded_and_the_study_goes_on(
     fake.fail.add(osp.join(str(tmp_path / 'w2'), 'seed0', 'focus'))
     with pytest.raises(RuntimeError, match='nan'):
         StudyRunner(rows, [0], str(tmp_path / 'w2'), stop_on_error=True,
+                    log=lambda _: None).run()
+
+
+def test_a_given_checkpoint_is_tested_not_trained(fake, rows, tmp_path):
+    ckpt = tmp_path / 'best.pth'
+    ckpt.write_text('')
+    row = StudyRow('given', [Stage('given', rows[0].stages[0].config,
+                                   checkpoint=str(ckpt))])
+    records = StudyRunner([row], [0], str(tmp_path / 'w'),
+                          log=lambda _: None).run()
+    assert records[0]['checkpoint'] == str(ckpt)
+    assert [c.load_from for c in fake.built] == [str(ckpt)]  # test only
+    with pytest.raises(StudyRowError, match='only tested'):
+        Stage('x', rows[0].stages[0].config, 2, checkpoint=str(ckpt))
+    missing = StudyRow('m', [Stage('m', rows[0].stages[0].config,
+                                   checkpoint=str(tmp_path / 'no.pth'))])
+    with pytest.raises(StudyError, match='checkpoint not found'):
+        StudyRunner([missing], [0], str(tmp_path / 'w'),
                     log=lambda _: None).run()
 
 
