@@ -34,6 +34,7 @@ multiply-add = one FLOP). ``*_dfa`` rows add the paper's DFA fusion
 """
 import math
 import os.path as osp
+import time
 
 import torch
 import torch.nn.functional as F
@@ -279,7 +280,9 @@ def main(argv=None):
     md = ['# LSTS evidence', '', f'Command: `{command}`', '']
     extra = dict(command=command, epochs=args.epochs)
     if not args.skip_alignment:
+        start = time.time()
         res = alignment_study(steps=args.align_steps)
+        res['seconds'] = time.time() - start
         extra['alignment'] = res
         md += ['## (a) Alignment', '', alignment_table(res), '']
         print(alignment_table(res), flush=True)
