@@ -137,8 +137,12 @@ def main(argv=None):
                     f'{args.seeds}')
     else:
         tin_cell = (f'{args.tin_top1:.4f}', 'given: --tin-top1')
-    table = markdown(report, tin_cell, search_seconds, args.workers) + \
-        f'\n\nReproduce: `{command}`'
+    table = markdown(report, tin_cell, search_seconds, args.workers)
+    board = osp.join(search_dir, 'leaderboard.md')
+    if osp.isfile(board):  # the search's own report, quoted in full
+        with open(board) as f:
+            table += '\n\n## Search leaderboard\n\n' + f.read().strip()
+    table += f'\n\nReproduce: `{command}`'
     paths = report.write(out_dir, 'search_evidence', table,
                          command=command, search_seconds=search_seconds,
                          best_params=search.get('best_params'),
