@@ -66,9 +66,9 @@ class DataSpec:
 
     @property
     def name(self) -> str:
-        """The generator's import name, e.g.
-        ``mmtin.datasets.synthetic.small_object.generate_small_object_dataset``.
-        """
+        """The generator's import name (module and function), e.g.
+        ``mmtin.datasets.synthetic.moving_object.
+        generate_moving_object_dataset``."""
         return f'{self.generator.__module__}.{self.generator.__qualname__}'
 
     def expected(self) -> Dict[str, Any]:
