@@ -51,6 +51,10 @@ def _write(path, data):
     os.replace(tmp, path)
 
 
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
 def _stage_record(stage: Stage) -> dict:
     return json.loads(json.dumps(asdict(stage)))
 
@@ -75,7 +79,7 @@ class StudyRunner:
             stage's own options. Default: None.
         stop_on_error (bool): Raise on the first failing run instead of
             recording it and going on. Default: False.
-        log (Callable): Progress printer. Default: :func:`print`.
+        log (Callable): Progress printer. Default: print and flush.
     """
 
     def __init__(self,
@@ -87,7 +91,7 @@ class StudyRunner:
                  deterministic: bool = False,
                  cfg_options: Optional[dict] = None,
                  stop_on_error: bool = False,
-                 log: Callable[[str], None] = print):
+                 log: Callable[[str], None] = _print):
         self.rows = list(rows)
         check_rows(self.rows)
         self.seeds = [int(s) for s in seeds]

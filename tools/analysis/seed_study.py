@@ -153,8 +153,7 @@ def main(argv=None):
     runner = StudyRunner(rows, args.seeds, args.work_dir, data_roots,
                          resume=args.resume, deterministic=True,
                          cfg_options=args.cfg_options,
-                         stop_on_error=args.stop_on_error,
-                         log=lambda line: print(line, flush=True))
+                         stop_on_error=args.stop_on_error)
     records = []
     try:
         runner.run(on_record=records.append)
