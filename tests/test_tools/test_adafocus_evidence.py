@@ -1,45 +1,64 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""The AdaFocus evidence tool's summary/claim logic, and the python snippet
-of docs/adafocus.md runs as-is."""
+"""The AdaFocus evidence tool's rows, summary and claim logic, and the
+python snippet of docs/adafocus.md runs as-is."""
 import re
 import runpy
 
 import pytest
 
+from mmtin.study import StudyReport
 from script_loader import REPO_ROOT, load_script
 
+ev = load_script('tools/analysis/adafocus_evidence.py')
 
-def _seed(a, b, c, a2=0.5):
-    return dict(a=dict(top1=a, gflops=0.03, seconds=1.),
-                a2=dict(top1=a2, gflops=0.03, seconds=1.),
-                b=dict(top1=b, gflops=0.10, seconds=1.),
-                c=dict(top1=c, gflops=0.03, seconds=1.))
+
+def _report(seeds):
+    """``seeds``: list of (a, b, c, a2) top-1 fractions."""
+    gflops = dict(a=0.03, a2=0.03, b=0.10, c=0.03)
+    records = []
+    for seed, (a, b, c, a2) in enumerate(seeds):
+        for key, top1 in dict(a=a, a2=a2, b=b, c=c).items():
+            records.append(dict(row=key, variant='', seed=seed, metrics={},
+                                values=dict(top1=top1, gflops=gflops[key])))
+    return StudyReport(records, [k for k, _ in ev.ROWS],
+                       list(range(len(seeds))))
 
 
 def test_summary_and_claim_checks(tmp_path):
-    ev = load_script('tools/analysis/adafocus_evidence.py')
-    rows, checks = ev.summarize({0: _seed(.90, .91, .60),
-                                 1: _seed(.92, .93, .62),
-                                 2: _seed(.91, .92, .61)})
-    assert rows['a']['mean'] == pytest.approx(91.0)
-    assert rows['a']['std'] == pytest.approx(1.0)
+    report = _report([(.90, .91, .60, .5), (.92, .93, .62, .5),
+                      (.91, .92, .61, .5)])
+    checks = {c.name: c.passed for c in ev.claims(report)}
     assert checks == dict(a_within_2_points_of_b=True,
                           a_flops_at_most_half_of_b=True,
                           a_clearly_above_c=True,
                           a2_within_2_points_of_b=False,
                           a2_flops_at_most_half_of_b=True,
                           a2_clearly_above_c=False)
-    table = ev.markdown(rows, checks, [0, 1, 2])
-    assert '| (a) AdaFocus V1, PPO policy (patch P) | 91.0 ± 1.0 |' in table
+    table = ev.markdown(report)
+    assert '| (a) AdaFocus V1, PPO policy (patch P) | 91.0 ± 1.0 | ' \
+        '90.0 / 92.0 / 91.0 | 0.0300 | 30% |' in table
     assert '| (a2) AdaFocusV2, differentiable crop (patch P) | 50.0 ± 0.0 |' \
         in table
-    assert '30% |' in table
-    _, checks = ev.summarize({0: _seed(.80, .91, .78),
-                              1: _seed(.81, .93, .80)})
+    report = _report([(.80, .91, .78, .5), (.81, .93, .80, .5)])
+    checks = {c.name: c.passed for c in ev.claims(report)}
     assert not checks['a_within_2_points_of_b']
     assert not checks['a_clearly_above_c']
-    ev.plot(rows, str(tmp_path / 'plot.png'))
-    assert (tmp_path / 'plot.png').stat().st_size > 0
+
+
+def test_rows_share_stages_and_train_the_same_budget():
+    rows = {r.name: r for r in ev.build_rows([2, 3, 8, 3])}
+    assert [s.name for s in rows['a'].stages] == [
+        'stage0', 'stage1', 'a_stage2_ppo', 'a_stage3']
+    assert rows['a'].stages[:2] == rows['a2'].stages[:2]
+    assert rows['c'].stages[0] == rows['a'].stages[0]
+    assert {k: r.epochs for k, r in rows.items()} == dict(a=16, a2=16, b=16,
+                                                          c=16)
+    assert rows['a'].stages[1].init_key == ev.FOCUSER_INIT
+    assert rows['a'].stages[2].init_key == 'load_from'
+    assert rows['b'].metrics['gflops'] is None  # counted by the core
+    spec = ev.data_spec(ev.parse_args([]))
+    assert spec.params['num_videos'] == 1500
+    assert spec.params['test_ratio'] == pytest.approx(0.4)
 
 
 def test_docs_snippet_runs(tmp_path):

@@ -39,20 +39,43 @@ def test_learned_offsets_recover_the_motion():
     assert math.isfinite(res['trained']['rel_error'])
 
 
-def test_summary_table_and_claims():
-    runs = dict(plain=[dict(top1=99.0), dict(top1=97.0)],
-                lsts=[dict(top1=98.0), dict(top1=97.0)],
-                copy=[dict(top1=70.0), dict(top1=74.0)])
-    flops = dict(plain=100e6, lsts=45e6, copy=25e6)
-    summary = evidence.summarise(runs, flops)
-    assert summary['lsts']['mean'] == 97.5
-    assert summary['copy']['flops_ratio'] == 0.25
-    table = evidence.propagation_table(summary, [0, 1])
-    assert '98.0 / 97.0' in table and '45%' in table
-    claims = evidence.claims(summary)
-    assert claims['lsts_within_2_points_of_plain']
-    assert claims['lsts_flops_at_most_half']
-    assert claims['lsts_beats_copy_by_margin']
-    runs['lsts'] = [dict(top1=90.0), dict(top1=91.0)]
-    claims = evidence.claims(evidence.summarise(runs, flops))
-    assert not claims['lsts_within_2_points_of_plain']
+def _report(top1, gflops):
+    from mmtin.study import StudyReport
+    records = [dict(row=m, variant='', seed=k,
+                    values=dict(top1=v / 100, gflops=gflops[m]), metrics={})
+               for m, accs in top1.items() for k, v in enumerate(accs)]
+    return StudyReport(records, list(top1), [0, 1])
+
+
+def test_table_and_claims_on_the_study_report():
+    gflops = dict(plain=0.100, lsts=0.045, copy=0.025)
+    report = _report(dict(plain=[99.0, 97.0], lsts=[98.0, 97.0],
+                          copy=[70.0, 74.0]), gflops)
+    table = evidence.propagation_table(report)
+    assert '| keyframe propagation, LSTS (interval 4) | 98.0 / 97.0 | ' \
+        '97.5 ± 0.7 | 45.0 M | 45% |' in table
+    assert '| 25.0 M | 25% |' in table
+    checks = {c.name: c for c in evidence.claims(report)}
+    assert checks['lsts_within_2_points_of_plain'].passed
+    assert checks['lsts_flops_at_most_half'].passed
+    assert checks['lsts_beats_copy_by_margin'].passed
+    assert checks['lsts_beats_copy_by_margin'].numbers['copy'] == 72.0
+    report = _report(dict(plain=[99.0, 97.0], lsts=[90.0, 91.0],
+                          copy=[86.0, 88.0]), gflops)
+    checks = {c.name: c.passed for c in evidence.claims(report)}
+    assert checks == dict(lsts_within_2_points_of_plain=False,
+                          lsts_flops_at_most_half=True,
+                          lsts_beats_copy_by_margin=False)
+
+
+def test_rows_are_one_stage_per_method_with_counted_flops():
+    rows = evidence.build_rows(['plain', 'lsts_dfa'], 3)
+    assert [r.name for r in rows] == ['plain', 'lsts_dfa']
+    stage = rows[1].stages[0]
+    assert stage.epochs == 3
+    assert stage.config.endswith('configs/lsts/lsts_r18_moving_object.py')
+    assert ('model.fusion', evidence.DFA) in stage.cfg_options
+    assert rows[0].metrics == {'top1': 'acc/top1', 'gflops': None}
+    args = evidence.parse_args(['--threads', '2', '--resume'])
+    assert args.threads == 2 and args.resume and args.seeds == [0, 1, 2]
+    assert args.data_root == 'data/moving_object'

@@ -1,14 +1,13 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """``tools/analysis/seed_study.py``: a real 1-seed, 1-epoch run of a tiny
-config (train.py + test.py subprocesses), and the aggregation/failure
+config (in-process, through the study core), and the aggregation/failure
 handling with stubbed runs."""
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from script_loader import load_script
+
+from mmtin.study import DataRootError, StudyRunner
 
 TINY_TRAIN = """
 default_scope = 'mmaction'
@@ -47,8 +46,7 @@ default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1),
 """
 
 
-def _load_tool(repo_root):
-    return load_script('tools/analysis/seed_study.py')
+tool = load_script('tools/analysis/seed_study.py')
 
 
 def _table_rows(text):
@@ -65,67 +63,69 @@ def _write_data(tmp_path, video_dir):
     return data
 
 
-def test_seed_study_real_run(repo_root, video_dir, tmp_path):
+@pytest.mark.slow
+def test_seed_study_real_run(video_dir, tmp_path, capsys):
     data = _write_data(tmp_path, video_dir)
     config = tmp_path / 'tiny_tsn.py'
-    config.write_text(TINY_TRAIN.replace('DATA_ROOT', str(data)))
+    config.write_text(TINY_TRAIN.replace('DATA_ROOT', '/not/there'))
     work = tmp_path / 'study'
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    # --cfg-options must reach train.py (3 epochs -> 1)
-    proc = subprocess.run([
-        sys.executable, 'tools/analysis/seed_study.py', '--configs',
-        str(config), '--seeds', '0', '--work-dir',
-        str(work), '--cfg-options', 'train_cfg.max_epochs=1'
-    ], cwd=repo_root, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-
-    run_dir = work / 'tiny_tsn' / 'seed0'
+    # --data-root moves the dataset paths; --cfg-options reach the config
+    code = tool.main([
+        '--configs', str(config), '--seeds', '0', '--work-dir', str(work),
+        '--data-root', str(data), '--cfg-options', 'train_cfg.max_epochs=1'
+    ])
+    out = capsys.readouterr().out
+    assert code == 0, out[-3000:]
+    run_dir = work / 'seed0' / 'tiny_tsn'
     assert (run_dir / 'epoch_1.pth').is_file()
     assert not (run_dir / 'epoch_2.pth').exists()
-    test_log = (run_dir / 'test.log').read_text()
-    printed = [ln for ln in test_log.splitlines()
-               if ln.startswith('acc/top1: ')]
-    assert printed, test_log[-2000:]
-    top1 = 100 * float(printed[-1].split(': ')[1])
+    record = json.loads((work / 'seed0' / 'results' /
+                         'tiny_tsn.json').read_text())
+    top1 = 100 * record['metrics']['acc/top1']
     assert top1 in (0.0, 50.0, 100.0)  # two test videos
 
-    rows = _table_rows(proc.stdout)
+    rows = _table_rows(out)
     assert rows[0] == ['config', 'seed 0', 'mean', 'std', 'min-max']
     assert rows[2][0] == 'tiny_tsn'
     assert float(rows[2][1]) == pytest.approx(top1)
-    results = json.loads((work / 'results.json').read_text())['results']
+    results = json.loads((work / 'seed_study.json').read_text())['results']
     assert results['tiny_tsn']['top1'] == {'0': pytest.approx(top1)}
     assert results['tiny_tsn']['mean'] == pytest.approx(top1)
     assert results['tiny_tsn']['std'] == 0.0
     assert results['tiny_tsn']['failed'] == {}
+    assert (work / 'seed_study.md').is_file()
+    # a second run over the same work dir needs --resume, and reuses it
+    with pytest.raises(Exception, match='--resume'):
+        tool.main(['--configs', str(config), '--seeds', '0', '--work-dir',
+                   str(work), '--data-root', str(data)])
+    assert tool.main(['--configs', str(config), '--seeds', '0',
+                      '--work-dir', str(work), '--data-root', str(data),
+                      '--resume']) == 0
 
 
-def test_seed_study_aggregates_and_keeps_going(repo_root, tmp_path,
-                                               monkeypatch, capsys):
-    tool = _load_tool(repo_root)
+def test_seed_study_aggregates_and_keeps_going(tmp_path, monkeypatch,
+                                               capsys):
     good, bad = tmp_path / 'good.py', tmp_path / 'bad.py'
     good.write_text('x = 1\n')
     bad.write_text('x = 1\n')
-    fake_top1 = {0: 50.0, 1: 60.0, 2: 70.0}
+    fake_top1 = {0: .50, 1: .60, 2: .70}
 
-    def fake_run_one(config, seed, args, extra):
-        if config == str(bad) and seed == 1:
-            raise tool.RunError('train.py exited with status 1')
-        return dict(config=config, seed=seed, top1=fake_top1[seed])
+    def fake_chain(self, row, seed, variant, data_root, where):
+        if row.name == 'bad' and seed == 1:
+            raise RuntimeError('loss is nan')
+        return dict(values=dict(top1=fake_top1[seed]), metrics={},
+                    seconds=1.0, checkpoint='x.pth')
 
-    monkeypatch.setattr(tool, 'run_one', fake_run_one)
-    out = tmp_path / 'r.json'
+    monkeypatch.setattr(StudyRunner, '_run_chain', fake_chain)
     code = tool.main([
-        '--configs',
-        str(bad),
-        str(good), '--seeds', '0', '1', '2', '--work-dir',
-        str(tmp_path / 'w'), '--out',
-        str(out)
+        '--configs', str(bad), str(good), '--seeds', '0', '1', '2',
+        '--work-dir', str(tmp_path / 'w')
     ])
     text = capsys.readouterr().out
     assert code == 1
-    assert f'FAILED {bad} seed 1' in text
-    results = json.loads(out.read_text())['results']
+    assert 'FAILED bad seed 1: RuntimeError: loss is nan' in text
+    results = json.loads(
+        (tmp_path / 'w' / 'seed_study.json').read_text())['results']
     # good: mean 60, sample std of (50, 60, 70) = 10
     assert results['good']['mean'] == pytest.approx(60.0)
     assert results['good']['std'] == pytest.approx(10.0)
@@ -134,46 +134,36 @@ def test_seed_study_aggregates_and_keeps_going(repo_root, tmp_path,
     assert set(results['bad']['top1']) == {'0', '2'}
     assert results['bad']['mean'] == pytest.approx(60.0)
     assert results['bad']['std'] == pytest.approx(14.142135623730951)
-    assert 'bad.py seed 1' in results['bad']['failed']['1']
+    assert 'bad seed 1' in results['bad']['failed']['1']
     rows = {r[0]: r for r in _table_rows(text)}
     assert rows['bad'][1:4] == ['50.00', 'failed', '70.00']
 
     with pytest.raises(SystemExit):  # missing config: argparse error
         tool.main(['--configs', str(tmp_path / 'none.py')])
-    out2 = tmp_path / 'r2.json'
     assert tool.main([
-        '--configs',
-        str(bad),
-        str(good), '--seeds', '0', '1', '2', '--work-dir',
-        str(tmp_path / 'w'), '--out',
-        str(out2), '--stop-on-error'
+        '--configs', str(bad), str(good), '--seeds', '0', '1', '2',
+        '--work-dir', str(tmp_path / 'w2'), '--stop-on-error'
     ]) == 1
-    stopped = json.loads(out2.read_text())['results']
-    assert 'good' not in stopped and set(stopped['bad']['top1']) == {'0'}
+    stopped = json.loads(
+        (tmp_path / 'w2' / 'seed_study.json').read_text())['results']
+    # seeds before rows: seed 0 of both, then bad seed 1 stops the study
+    assert set(stopped['bad']['top1']) == {'0'}
+    assert set(stopped['good']['top1']) == {'0'}
+    assert 'loss is nan' in stopped['bad']['failed']['1']
 
 
-def test_data_root_overrides(repo_root, tmp_path):
-    tool = _load_tool(repo_root)
+def test_demo_data_root_with_other_data_is_refused(tmp_path):
     config = tmp_path / 'cfg.py'
-    config.write_text(TINY_TRAIN.replace('DATA_ROOT', '/old/root'))
-    overrides = tool.data_root_overrides(str(config), '/new/root')
-    assert sorted(overrides) == sorted([
-        'data_root=/new/root',
-        'train_dataloader.dataset.ann_file=/new/root/ann.txt',
-        'train_dataloader.dataset.data_prefix.video=/new/root',
-        'test_dataloader.dataset.ann_file=/new/root/ann.txt',
-        'test_dataloader.dataset.data_prefix.video=/new/root',
-    ])
-    no_root = tmp_path / 'no_root.py'
-    no_root.write_text('x = 1\n')
-    with pytest.raises(ValueError, match='no_root.py defines no `data_root`'):
-        tool.data_root_overrides(str(no_root), '/new/root')
-
-
-def test_run_error_names_the_command_and_log(repo_root, tmp_path):
-    tool = _load_tool(repo_root)
-    log = tmp_path / 'train.log'
-    with pytest.raises(tool.RunError, match='status 3') as err:
-        tool._run([sys.executable, '-c', 'print("boom"); exit(3)'],
-                  str(log), 'train.py')
-    assert str(log) in str(err.value) and 'boom' in str(err.value)
+    config.write_text('x = 1\n')
+    root = tmp_path / 'demo'
+    root.mkdir()
+    (root / 'meta.json').write_text(json.dumps(dict(num_videos=40)))
+    with pytest.raises(DataRootError, match='num_videos: meta.json 40 != '
+                       'spec 600'):
+        tool.main(['--configs', str(config), '--demo-data', '--data-root',
+                   str(root), '--work-dir', str(tmp_path / 'w')])
+    args = tool.parse_args(['--configs', str(config), '--demo-data'])
+    assert args.data_root == 'data/demo'
+    rows = tool.build_rows([str(config)], 'best')
+    assert rows[0].stages[0].validate and \
+        rows[0].stages[0].test_checkpoint == 'best'

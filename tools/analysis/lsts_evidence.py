@@ -2,12 +2,17 @@
 """Evidence for LSTS: (a) learned offsets recover motion; (b) keyframe
 propagation keeps accuracy at a fraction of the FLOPs.
 
-Usage::
+Usage (the command behind the README table; writes
+``docs/lsts_evidence/lsts_evidence.{md,json,png}``, about 5 min on a
+2-core CPU)::
 
-    flock /tmp/mmtin-heavy.lock python tools/analysis/lsts_evidence.py \
-        [--data-root data/moving_object] [--seeds 0 1 2] [--epochs 4] \
-        [--work-dir work_dirs/lsts_evidence] [--skip-alignment] \
-        [--skip-propagation]
+    python tools/analysis/lsts_evidence.py --methods plain lsts copy \
+        --out-dir docs/lsts_evidence
+
+Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
+``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
+``--resume``, ...), plus ``--epochs``, ``--methods``, ``--align-steps``,
+``--skip-alignment`` and ``--skip-propagation``.
 
 (a) Alignment. A smooth random feature map and a copy of it moved by a
 translation and a rotation; an ``LSTSAlign`` (9 offsets, the 3x3 integer
@@ -19,29 +24,26 @@ untrained module, a control that trains only the embeddings (offsets frozen
 at the grid) and the full module (offsets learned, lr x 20).
 
 (b) Propagation. ``configs/lsts/{plain,lsts,copy}_r18_moving_object.py``
-are trained with MMEngine's Runner (the tools/train.py code path) for the
-same number of epochs and seeds on the moving-object dataset (written to
-``--data-root`` if missing) and tested on its test split; FLOPs per clip
-from ``mmengine.analysis``.
-
-Writes ``WORK_DIR/lsts_evidence.{md,json,png}`` and prints the tables.
+(rows of :mod:`mmtin.study`, one stage each) are trained for the same
+number of epochs and seeds on the moving-object dataset (generated into
+``--data-root`` if it is missing or empty; refused if its ``meta.json``
+differs from the generator's defaults) and tested on its test split; FLOPs
+of one test clip counted by the study core (``mmengine.analysis``, one
+multiply-add = one FLOP). ``*_dfa`` rows add the paper's DFA fusion
+(supplementary).
 """
-import argparse
-import json
 import math
-import os
 import os.path as osp
-import statistics
-import sys
 import time
 
 import torch
 import torch.nn.functional as F
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if REPO_ROOT not in sys.path:
-    sys.path.insert(0, REPO_ROOT)
+from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
+                         StudyRow, StudyRunner, command_line, ensure_data,
+                         markdown_table, mean_std, setup_study, study_parser)
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METHODS = ('plain', 'lsts', 'copy')
 # supplementary: the same two propagations with the paper's DFA fusion of
 # the non-key frame's own low2high features
@@ -197,134 +199,74 @@ def alignment_table(res):
 
 # --------------------------------------------------------------------------
 # (b) propagation
-def _set_data_root(cfg, root):
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        ds = cfg[loader]['dataset']
-        split = osp.basename(ds['ann_file'])
-        ds['ann_file'] = osp.join(root, split)
-        ds['data_prefix'] = dict(video=root)
-
-
 def config_path(method):
     return osp.join(REPO_ROOT, 'configs', 'lsts',
                     f'{method.split("_")[0]}_r18_moving_object.py')
 
 
-def load_config(method):
-    """The method's config; ``*_dfa`` variants add the DFA fusion."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(config_path(method))
-    if method.endswith('_dfa'):
-        cfg.model.fusion = DFA
-    return cfg
+def build_rows(methods, epochs):
+    """One single-stage row per method; ``*_dfa`` adds the DFA fusion."""
+    rows = []
+    for method in methods:
+        options = [('default_hooks.logger.interval', 25)]
+        if method.endswith('_dfa'):
+            options.append(('model.fusion', DFA))
+        rows.append(StudyRow(
+            method, [Stage(method, config_path(method), epochs,
+                           cfg_options=options)],
+            label=LABELS[method],
+            metrics={'top1': 'acc/top1', 'gflops': COUNTED}))
+    return rows
 
 
-def clip_flops(cfg):
-    """FLOPs (one multiply-add = 1) of one 8-frame test clip."""
-    from mmaction.registry import MODELS
-    from mmengine.registry import init_default_scope
-
-    import mmtin  # noqa: F401
-    from mmtin.models.utils.flops import count_flops
-    init_default_scope('mmaction')
-    model = MODELS.build(cfg.model)
-    size = cfg.img_size
-    return count_flops(model, torch.zeros(1, cfg.num_segments, 3, size,
-                                          size))
+def data_spec():
+    from mmtin.datasets.synthetic import generate_moving_object_dataset
+    return DataSpec(generate_moving_object_dataset, {})
 
 
-def train_and_test(method, seed, args):
-    """One run through MMEngine's Runner; returns test top-1 (%)."""
-    from mmengine.runner import Runner
-    cfg = load_config(method)
-    _set_data_root(cfg, args.data_root)
-    cfg.work_dir = osp.join(args.work_dir, method, f'seed{seed}')
-    cfg.experiment_name = f'{method}_seed{seed}'
-    cfg.randomness = dict(seed=seed, deterministic=False)
-    cfg.train_cfg.max_epochs = args.epochs
-    cfg.train_cfg.val_begin = args.epochs + 1  # no validation
-    cfg.param_scheduler[1].update(T_max=args.epochs, end=args.epochs)
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
-                                        interval=args.epochs)
-    cfg.default_hooks.logger.interval = 25
-    cfg.log_level = 'WARNING'
-    start = time.time()
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    metrics = runner.test()
-    seconds = time.time() - start
-    top1 = 100 * float(metrics['acc/top1'])
-    extra = {}
-    model = runner.model
-    if getattr(model, 'align', None) is not None:
-        extra['learned_offsets'] = model.align.offsets.detach().cpu(
-        ).tolist()
-    return dict(top1=top1, seconds=seconds, **extra)
-
-
-def summarise(runs, flops):
-    out = {}
-    for method in METHODS + FUSION_VARIANTS:
-        accs = [r['top1'] for r in runs.get(method, [])]
-        if not accs:
+def propagation_table(report):
+    rows = []
+    plain = report.stats('plain', 'gflops')['mean']
+    for method in report.rows:
+        top1 = report.stats(method, 'top1', scale=100)
+        if not top1['n']:
             continue
-        out[method] = dict(
-            top1=accs,
-            mean=statistics.mean(accs),
-            std=statistics.stdev(accs) if len(accs) > 1 else 0.,
-            flops=flops[method],
-            flops_ratio=flops[method] / flops['plain'])
-    return out
+        mflops = report.stats(method, 'gflops', scale=1e3)['mean']
+        ratio = f'{100 * mflops / (1e3 * plain):.0f}%' if plain else '-'
+        rows.append([
+            LABELS[method],
+            ' / '.join(f'{a:.1f}' for a in top1['per_seed'].values()),
+            mean_std(top1), f'{mflops:.1f} M', ratio])
+    return markdown_table(['model', 'top-1 per seed (%)', 'mean ± std',
+                           'FLOPs / clip', 'vs plain'], rows)
 
 
-def propagation_table(summary, seeds):
-    rows = ['| model | top-1 per seed (%) | mean +- std | FLOPs / clip '
-            '| vs plain |', '|---|---|---|---|---|']
-    for method, s in summary.items():
-        per = ' / '.join(f'{a:.1f}' for a in s['top1'])
-        rows.append(f'| {LABELS[method]} | {per} | {s["mean"]:.1f} +- '
-                    f'{s["std"]:.1f} | {s["flops"] / 1e6:.1f} M | '
-                    f'{100 * s["flops_ratio"]:.0f}% |')
-    return '\n'.join(rows)
-
-
-def claims(summary, margin=5.0):
-    p, l, c = (summary[m] for m in METHODS)
-    return dict(
-        lsts_within_2_points_of_plain=l['mean'] >= p['mean'] - 2,
-        lsts_flops_at_most_half=l['flops_ratio'] <= 0.5,
-        lsts_beats_copy_by_margin=l['mean'] - c['mean'] >= margin,
-        margin_points=margin)
-
-
-def plot(summary, path):
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5, 3.5))
-    for method, s in summary.items():
-        x = s['flops'] / 1e6
-        ax.scatter([x] * len(s['top1']), s['top1'], alpha=0.4)
-        ax.errorbar(x, s['mean'], yerr=s['std'], fmt='o', capsize=4,
-                    label=method)
-    ax.set_xlabel('MFLOPs per 8-frame clip')
-    ax.set_ylabel('test top-1 (%)')
-    ax.set_title('moving-object: keyframe propagation')
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+def claims(report, margin=5.0):
+    """The two LSTS claims (and the control), on the means over seeds."""
+    top1 = {m: report.stats(m, 'top1', scale=100)['mean'] for m in METHODS}
+    ratio = (report.stats('lsts', 'gflops')['mean'] /
+             report.stats('plain', 'gflops')['mean'])
+    return [
+        ClaimCheck('lsts_within_2_points_of_plain',
+                   top1['lsts'] >= top1['plain'] - 2,
+                   dict(lsts=top1['lsts'], plain=top1['plain']),
+                   'LSTS top-1 >= plain - 2'),
+        ClaimCheck('lsts_flops_at_most_half', ratio <= 0.5,
+                   dict(flops_ratio=ratio), 'LSTS FLOPs <= 0.5 x plain'),
+        ClaimCheck('lsts_beats_copy_by_margin',
+                   top1['lsts'] - top1['copy'] >= margin,
+                   dict(lsts=top1['lsts'], copy=top1['copy'],
+                        margin=margin), f'LSTS top-1 >= copy + {margin}'),
+    ]
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='LSTS evidence')
-    parser.add_argument('--data-root', default='data/moving_object')
-    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    parser = study_parser('LSTS evidence', 'work_dirs/lsts_evidence',
+                          data_root='data/moving_object')
     parser.add_argument('--epochs', type=int, default=4)
     parser.add_argument('--methods', nargs='+',
                         default=list(METHODS + FUSION_VARIANTS),
                         choices=METHODS + FUSION_VARIANTS)
-    parser.add_argument('--work-dir', default='work_dirs/lsts_evidence')
     parser.add_argument('--align-steps', type=int, default=200)
     parser.add_argument('--skip-alignment', action='store_true')
     parser.add_argument('--skip-propagation', action='store_true')
@@ -333,73 +275,46 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    # one thread: on a shared 2-core host two threads per process mostly
-    # wait on each other (10x slower iterations measured)
-    torch.set_num_threads(1)
-    os.makedirs(args.work_dir, exist_ok=True)
-    result = dict(command='python tools/analysis/lsts_evidence.py ' +
-                  ' '.join(argv if argv is not None else sys.argv[1:]))
-    md = ['# LSTS evidence', '', f'Command: `{result["command"]}`', '']
+    out_dir = setup_study(args)
+    command = command_line('tools/analysis/lsts_evidence.py', argv)
+    md = ['# LSTS evidence', '', f'Command: `{command}`', '']
+    extra = dict(command=command, epochs=args.epochs)
     if not args.skip_alignment:
         start = time.time()
         res = alignment_study(steps=args.align_steps)
         res['seconds'] = time.time() - start
-        result['alignment'] = res
+        extra['alignment'] = res
         md += ['## (a) Alignment', '', alignment_table(res), '']
         print(alignment_table(res), flush=True)
+    report, checks, plot = StudyReport([], [], args.seeds), [], None
     if not args.skip_propagation:
-        from mmtin.datasets.synthetic.moving_object import \
-            generate_moving_object_dataset
-        if not osp.isfile(osp.join(args.data_root, 'meta.json')):
-            generate_moving_object_dataset(args.data_root)
-        flops = {m: clip_flops(load_config(m))
-                 for m in dict.fromkeys(['plain'] + args.methods)}
-        runs = {}
-        main_methods = [m for m in args.methods if m in METHODS]
-        extra = [m for m in args.methods if m not in METHODS]
-        # the main comparison first (all seeds), then the supplementary
-        # variants; partial results are written after every run
-        order = [(seed, m) for group in (main_methods, extra)
-                 for seed in args.seeds for m in group]
-        for seed, method in order:
-            run = train_and_test(method, seed, args)
-            runs.setdefault(method, []).append(run)
-            print(f'{method} seed {seed}: top-1 {run["top1"]:.2f}% '
-                  f'({run["seconds"]:.0f} s)', flush=True)
-            write_outputs(args, result, md, runs, flops, final=False)
-        write_outputs(args, result, md, runs, flops, final=True)
-    else:
-        write_outputs(args, result, md, None, None, final=True)
-    return result
-
-
-def write_outputs(args, result, md, runs, flops, final):
-    """Write ``lsts_evidence.{json,md}`` (and the PNG); print when final."""
-    md = list(md)
-    if runs is not None:
-        summary = summarise(runs, flops)
-        result.update(runs=runs, summary=summary, epochs=args.epochs,
-                      seeds=args.seeds)
-        table = propagation_table(summary, args.seeds)
+        ensure_data(args.data_root, data_spec(), args.regenerate_data)
+        rows = build_rows(args.methods, args.epochs)
+        records = StudyRunner(
+            rows, args.seeds, args.work_dir, {'': args.data_root},
+            resume=args.resume, cfg_options=args.cfg_options,
+            stop_on_error=args.stop_on_error).run()
+        report = StudyReport(records, rows, args.seeds)
+        table = propagation_table(report)
         md += ['## (b) Keyframe propagation', '', table, '',
-               f'{args.epochs} epochs per run (batch 8), seeds {args.seeds}; '
-               'FLOPs per 8-frame clip by mmengine.analysis (1 multiply-add '
-               '= 1 FLOP).', '']
-        if all(m in summary and len(summary[m]['top1']) == len(args.seeds)
-               for m in METHODS):
-            result['claims'] = claims(summary)
-            md += ['Claims: ' + ', '.join(
-                f'{k}: {v}' for k, v in result['claims'].items()), '']
-            if final:
-                plot(summary, osp.join(args.work_dir, 'lsts_evidence.png'))
-        if final:
-            print(table)
-            print(result.get('claims'))
-    with open(osp.join(args.work_dir, 'lsts_evidence.json'), 'w') as f:
-        json.dump(result, f, indent=2)
-    with open(osp.join(args.work_dir, 'lsts_evidence.md'), 'w') as f:
-        f.write('\n'.join(md) + '\n')
-    return result
+               f'{args.epochs} epochs per run, seeds {args.seeds}; FLOPs of '
+               'one 8-frame test clip by mmengine.analysis (1 multiply-add '
+               '= 1 FLOP).']
+        print(table)
+        if set(METHODS) <= set(args.methods) and report.complete():
+            checks = claims(report)
+
+            def plot(path):
+                report.plot_tradeoff(
+                    path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
+                    'test top-1 (%)', 'moving-object: keyframe propagation',
+                    scales={'top1': 100})
+    paths = report.write(out_dir, 'lsts_evidence', '\n'.join(md), checks,
+                         plot=plot, scales={'top1': 100}, **extra)
+    for check in checks:
+        print(check)
+    print('wrote ' + ', '.join(paths))
+    return report, checks
 
 
 if __name__ == '__main__':

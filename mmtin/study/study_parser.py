@@ -1,0 +1,78 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""The options every study driver (``tools/analysis/*_evidence.py``,
+``seed_study.py``) shares."""
+import argparse
+import shlex
+import sys
+from typing import Optional, Sequence
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'must be >= 1, got {value}')
+    return value
+
+
+def study_parser(description: str,
+                 work_dir: str,
+                 data_root: Optional[str] = None,
+                 seeds: Sequence[int] = (0, 1, 2)) -> argparse.ArgumentParser:
+    """An argument parser with the common study options.
+
+    ``--seeds``, ``--threads`` (torch intra-op threads, default 1: on a
+    shared 2-core host more threads per process mostly wait on each other),
+    ``--work-dir``, ``--out-dir`` (where the tables go; default: the work
+    dir), ``--data-root``, ``--regenerate-data``, ``--resume``,
+    ``--stop-on-error`` and ``--cfg-options``.
+
+    Args:
+        description (str): The driver's description.
+        work_dir (str): Default ``--work-dir``.
+        data_root (str, optional): Default ``--data-root``. Default: None.
+        seeds (Sequence[int]): Default ``--seeds``. Default: (0, 1, 2).
+
+    Returns:
+        argparse.ArgumentParser: Add the driver's own options to it.
+    """
+    from mmengine.config import DictAction
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--seeds', nargs='+', type=int, default=list(seeds),
+                        help='training seeds')
+    parser.add_argument('--threads', type=_positive_int, default=1,
+                        help='torch intra-op threads (default 1)')
+    parser.add_argument('--work-dir', default=work_dir,
+                        help='root of the per-seed, per-stage work dirs')
+    parser.add_argument('--out-dir', default=None,
+                        help='where the .md/.json/.png go (default: the '
+                        'work dir; the README quotes docs/)')
+    parser.add_argument('--data-root', default=data_root,
+                        help='data folder: generated if missing or empty, '
+                        'reused if its meta.json matches, refused '
+                        'otherwise')
+    parser.add_argument('--regenerate-data', action='store_true',
+                        help='regenerate a data root whose meta.json '
+                        'differs, if this tool generated it')
+    parser.add_argument('--resume', action='store_true',
+                        help='reuse finished runs, resume interrupted ones')
+    parser.add_argument('--stop-on-error', action='store_true',
+                        help='stop at the first failing run')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        default={}, help='key=value overrides for every '
+                        'stage config')
+    return parser
+
+
+def setup_study(args: argparse.Namespace) -> str:
+    """Apply ``--threads``; return the output folder (``--out-dir``, else
+    ``--work-dir``)."""
+    import torch
+    torch.set_num_threads(args.threads)
+    return args.out_dir or args.work_dir
+
+
+def command_line(script: str, argv: Optional[Sequence[str]] = None) -> str:
+    """The command that ran ``script`` with ``argv`` (default: this
+    process's arguments), for the tables' "reproduce" line."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return shlex.join(['python', script] + argv)
