@@ -1,11 +1,11 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""FLOP counts beyond :func:`mmtin.utils.model_analysis.count_flops`: a
+"""FLOP counts beyond :func:`mmtin.apis.count_flops`: a
 cross-check with PyTorch's own counter, and an exact extrapolation in the
 number of frames for 3D models whose FLOPs are affine in it."""
 import torch
 from torch import nn
 
-from mmtin.utils.model_analysis import count_flops
+from mmtin.apis import RecognizerScores, count_flops
 
 
 def count_flops_torch(model: nn.Module, inputs: torch.Tensor) -> float:
@@ -24,7 +24,6 @@ def count_flops_torch(model: nn.Module, inputs: torch.Tensor) -> float:
     """
     from torch.utils.flop_counter import FlopCounterMode
 
-    from mmtin.deployment import RecognizerScores
     was_training = model.training
     counter = FlopCounterMode(display=False)
     try:

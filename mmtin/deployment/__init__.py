@@ -1,12 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 from .onnx_export import (example_inputs, export_input_shape, export_module,
-                          export_onnx, load_recognizer, ort_session,
-                          verify_onnx)
-from .recognizer_scores import RecognizerScores, scores_of
+                          export_onnx, ort_session, verify_onnx)
 from .stream_step_scores import StreamStepScores
 
 __all__ = [
-    'RecognizerScores', 'StreamStepScores', 'example_inputs',
-    'export_input_shape', 'export_module', 'export_onnx', 'load_recognizer',
-    'ort_session', 'scores_of', 'verify_onnx'
+    'StreamStepScores', 'example_inputs', 'export_input_shape',
+    'export_module', 'export_onnx', 'ort_session', 'verify_onnx'
 ]

@@ -10,7 +10,7 @@ from torch import nn
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
 from mmtin.analysis import count_flops_affine, count_flops_torch
-from mmtin.utils.model_analysis import count_flops
+from mmtin.apis import count_flops
 
 ARCH = dict(
     stem=4,

@@ -13,7 +13,7 @@ import mmtin  # noqa: F401
 from mmaction.registry import MODELS
 from mmtin.datasets.synthetic.small_object import \
     generate_small_object_dataset
-from mmtin.utils.model_analysis import disable_pretrained
+from mmtin.utils.config_walker import disable_pretrained
 
 STAGES = ('adafocus_demo_stage0_focuser.py',
           'adafocus_demo_stage1_random.py', 'adafocus_v2_demo_stage2_joint.py',

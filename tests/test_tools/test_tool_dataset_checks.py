@@ -10,7 +10,8 @@ from mmengine.config import Config
 import media
 from mmtin.datasets.checked_video_dataset import (BrokenVideoError,
                                                   CheckedVideoDataset)
-from mmtin.utils import check_annotation_files, use_checked_video_datasets
+from mmtin.datasets import (check_annotation_files,
+                            use_checked_video_datasets)
 from script_loader import load_script
 
 CONFIG = '''

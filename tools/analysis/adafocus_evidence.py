@@ -119,7 +119,7 @@ def _train_test(cfg):
 
 def _plain_gflops(runner, cfg):
     import torch
-    from mmtin.utils.model_analysis import count_flops
+    from mmtin.apis import count_flops
     model = runner.model.module if hasattr(runner.model, 'module') \
         else runner.model
     t, size = cfg.num_segments, cfg.frame_size

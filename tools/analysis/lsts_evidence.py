@@ -225,7 +225,7 @@ def clip_flops(cfg):
     from mmengine.registry import init_default_scope
 
     import mmtin  # noqa: F401
-    from mmtin.utils.model_analysis import count_flops
+    from mmtin.apis import count_flops
     init_default_scope('mmaction')
     model = MODELS.build(cfg.model)
     size = cfg.img_size

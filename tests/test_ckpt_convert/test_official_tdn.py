@@ -12,7 +12,7 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
-from mmtin.utils.ckpt_convert.official_tdn import convert
+from mmtin.ckpt_convert.official_tdn import convert
 
 init_default_scope('mmaction')
 

@@ -14,7 +14,7 @@ from mmengine.runner import load_checkpoint
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.utils.ckpt_convert import official_tin
+from mmtin.ckpt_convert import official_tin
 
 R50 = ((64, 3), (128, 4), (256, 6), (512, 3))
 
