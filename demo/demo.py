@@ -91,13 +91,21 @@ def video_pipeline(cfg):
     return pipeline
 
 
+def build_model(cfg, checkpoint, device, deploy=False):
+    """:func:`mmtin.apis.build_recognizer` of ``cfg``: no downloads,
+    ``checkpoint='none'`` keeps the random initialisation, ``deploy`` (or
+    ``model.deploy=True``) gives the deploy form, converted after loading.
+    """
+    return build_recognizer(cfg, checkpoint=checkpoint, device=device,
+                            deploy=deploy)
+
+
 def predict(video, cfg, checkpoint, labels, device='cpu', topk=5,
             deploy=False):
     """Top-k ``(label, score)`` pairs of one video, best first."""
     if not osp.isfile(video):
         raise FileNotFoundError(f'video not found: {video}')
-    model = build_recognizer(cfg, checkpoint=checkpoint, device=device,
-                             deploy=deploy)
+    model = build_model(cfg, checkpoint, device, deploy)
     result = inference_recognizer(model, video,
                                   test_pipeline=video_pipeline(cfg))
     scores = result.pred_score.detach().float().cpu()
