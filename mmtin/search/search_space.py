@@ -334,7 +334,8 @@ def _checked(walker_fn, cfg, key: str, where: str, *args, full_key=None):
     except ConfigKeyError as exc:
         msg = str(exc)
         if full_key is not None:  # name the fragment's whole key
-            msg = msg.replace(f'config key {key!r}', f'config key {full_key!r}')
+            msg = msg.replace(f'config key {key!r}',
+                              f'config key {full_key!r}')
         raise SearchSpaceError(msg) from exc
 
 

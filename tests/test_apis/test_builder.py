@@ -72,7 +72,8 @@ def test_other_architecture_fails_naming_keys(tin_config, tmp_path):
     assert 'strict=False' in msg
     # opting out loads what matches: the head has the same shape
     model = build_recognizer(tin_config, checkpoint=str(ckpt), strict=False)
-    assert torch.equal(model.cls_head.fc_cls.weight, tdn.cls_head.fc_cls.weight)
+    assert torch.equal(model.cls_head.fc_cls.weight,
+                       tdn.cls_head.fc_cls.weight)
 
 
 def test_load_checkpoint_names_shapes_and_strips_module(tmp_path):

@@ -36,7 +36,8 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import write_labelled_splits
+from .labelled_splits import (check_decodes, seeded_samples,
+                              write_labelled_splits, write_video)
 
 CLASSES = ('horizontal', 'vertical', 'diagonal', 'antidiagonal')
 # ring colour of classes (0, 1) and of (2, 3): the coarse cue a glance sees
@@ -174,8 +175,10 @@ def generate_small_object_dataset(out_dir,
                               object_size=object_size, period=period)
         return clip, label
 
-    counts = write_labelled_splits(out_dir, sizes, render, CLASSES, seed,
-                                   frames, size, fps)
+    counts = write_labelled_splits(
+        out_dir, seeded_samples(sizes, render, seed), CLASSES,
+        write=lambda path, clip: write_video(path, clip, fps=fps),
+        check=lambda path: check_decodes(path, frames, size))
     meta = dict(
         num_videos=num_videos, frames=frames, size=size,
         object_size=object_size, period=period, seed=seed,
