@@ -8,7 +8,7 @@ from .temporal_difference import (bidirectional_differences, nearest_fuse,
                                   pointwise_conv, pooled_differences,
                                   stdm_fusion_weights, temporal_depthwise_conv)
 from .tin_shift import interpolation_weights, linear_sampler, tin_shift
-from .lsts_align import lsts_align, lsts_sample, offset_grid
+from .lsts_align import lsts_align, lsts_sample, sampling_grid
 from .adamml_efficiency_loss import adamml_efficiency_loss
 from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
@@ -19,6 +19,6 @@ __all__ = [
     'bidirectional_differences', 'nearest_fuse', 'pointwise_conv',
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
     'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
-    'lsts_sample', 'offset_grid', 'adamml_efficiency_loss',
+    'lsts_sample', 'sampling_grid', 'adamml_efficiency_loss',
     'hard_gumbel_softmax', 'patch_crop', 'clamp_centers'
 ]
