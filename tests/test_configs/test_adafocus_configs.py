@@ -66,6 +66,7 @@ def _changed(before, after):
             if k in after and not torch.equal(before[k], after[k])}
 
 
+@pytest.mark.slow
 def test_stages_chain_and_run_one_iteration(repo_root, tiny_data, tmp_path):
     torch.manual_seed(0)
 

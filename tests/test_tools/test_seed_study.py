@@ -65,6 +65,7 @@ def _write_data(tmp_path, video_dir):
     return data
 
 
+@pytest.mark.slow
 def test_seed_study_real_run(repo_root, video_dir, tmp_path):
     data = _write_data(tmp_path, video_dir)
     config = tmp_path / 'tiny_tsn.py'

@@ -111,6 +111,7 @@ def test_checked_dataset_names_an_empty_file(tmp_path):
         CheckedVideoDataset(str(ann), pipeline=[])
 
 
+@pytest.mark.slow
 def test_train_tool_names_an_empty_annotation_file(tmp_path, video_dir):
     config, ann = _config(tmp_path, '\n', video_dir)
     train = load_script('tools/train.py')
@@ -118,6 +119,7 @@ def test_train_tool_names_an_empty_annotation_file(tmp_path, video_dir):
         train.main([str(config), '--work-dir', str(tmp_path / 'work')])
 
 
+@pytest.mark.slow
 def test_train_tool_names_a_truncated_video(tmp_path, video_dir):
     videos = tmp_path / 'videos'
     videos.mkdir()
