@@ -110,6 +110,7 @@ def _convert_cli(repo_root, src, dst):
         timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_convert_then_strict_load(tmp_path, repo_root):
     official = official_state_dict()
     src, dst = tmp_path / 'official.pth.tar', tmp_path / 'tin_mmtin.pth'
@@ -146,6 +147,7 @@ def test_head_without_dropout_and_no_module_prefix():
     assert out['meta']['num_classes'] == 27
 
 
+@pytest.mark.slow
 def test_unexpected_keys_are_errors(tmp_path, repo_root):
     official = official_state_dict()
     official['module.base_model.layer1.0.conv1.net1.extra.weight'] = \

@@ -98,6 +98,7 @@ def test_stock_test_tool(trained, video_dir, repo_root):
     assert 'acc/top1' in out, out[-3000:]
 
 
+@pytest.mark.slow
 def test_init_recognizer_before_importing_mmtin(repo_root, tmp_path):
     code = f'''
 import sys

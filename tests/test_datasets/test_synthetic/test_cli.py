@@ -25,6 +25,7 @@ def test_every_generator_has_a_command_and_a_tool():
         assert (args.name, args.out_dir) == (name, 'out')
 
 
+@pytest.mark.slow
 def test_python_m_runs_outside_the_checkout(tmp_path):
     out = tmp_path / 'demo'
     proc = subprocess.run(
