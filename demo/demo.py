@@ -25,25 +25,13 @@ Example::
 import argparse
 import copy
 import os.path as osp
-import sys
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.dataset import Compose  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
+import torch
+from mmengine.config import Config, DictAction
 
-from mmaction.apis import inference_recognizer, init_recognizer  # noqa
-from mmtin.models.utils import pop_deploy_flag, switch_to_deploy  # noqa
-from mmtin.utils.model_analysis import (  # noqa: E402
-    disable_pretrained, init_weights_quietly)
-
-NO_CHECKPOINT = 'none'
+from mmtin.apis import NO_CHECKPOINT, build_recognizer, inference_recognizer
 
 
 def parse_args(argv=None):
@@ -104,20 +92,12 @@ def video_pipeline(cfg):
 
 
 def build_model(cfg, checkpoint, device, deploy=False):
-    """``init_recognizer`` without downloads; ``checkpoint='none'`` keeps
-    the model's own random initialisation. ``deploy`` (or
-    ``model.deploy=True``): the deploy form, converted after loading."""
-    disable_pretrained(cfg.model)
-    deploy = pop_deploy_flag(cfg.model) or deploy
-    if checkpoint == NO_CHECKPOINT:
-        model = init_recognizer(cfg, None, device=device)
-        init_weights_quietly(model)
-    elif not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {checkpoint} (use '
-                                f'"{NO_CHECKPOINT}" for a random model)')
-    else:
-        model = init_recognizer(cfg, checkpoint, device=device)
-    return switch_to_deploy(model) if deploy else model.eval()
+    """:func:`mmtin.apis.build_recognizer` of ``cfg``: no downloads,
+    ``checkpoint='none'`` keeps the random initialisation, ``deploy`` (or
+    ``model.deploy=True``) gives the deploy form, converted after loading.
+    """
+    return build_recognizer(cfg, checkpoint=checkpoint, device=device,
+                            deploy=deploy)
 
 
 def predict(video, cfg, checkpoint, labels, device='cpu', topk=5,
@@ -126,9 +106,8 @@ def predict(video, cfg, checkpoint, labels, device='cpu', topk=5,
     if not osp.isfile(video):
         raise FileNotFoundError(f'video not found: {video}')
     model = build_model(cfg, checkpoint, device, deploy)
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    pipeline = Compose(video_pipeline(cfg))
-    result = inference_recognizer(model, video, test_pipeline=pipeline)
+    result = inference_recognizer(model, video,
+                                  test_pipeline=video_pipeline(cfg))
     scores = result.pred_score.detach().float().cpu()
     if scores.numel() != len(labels):
         raise ValueError(

@@ -23,25 +23,16 @@ Example::
 """
 import argparse
 import os.path as osp
-import sys
 import time
 
-try:
-    import mmtin  # noqa: F401  (compat fixes + registration)
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
 
-import decord  # noqa: E402
-import torch  # noqa: E402
-from mmaction.registry import MODELS  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.dataset import Compose, pseudo_collate  # noqa: E402
-from mmengine.logging import MMLogger  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
+import decord
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.dataset import Compose, pseudo_collate
 
-from mmtin.models.utils import pop_deploy_flag, switch_to_deploy  # noqa
+from mmtin.apis import build_recognizer
 
 # steps of the test pipeline that read and sample the video: done here
 DECODE_STEPS = ('DecordInit', 'DecordDecode', 'SampleFrames', 'OpenCVInit',
@@ -89,25 +80,13 @@ def parse_args(argv=None):
 def build_model(cfg, checkpoint, device, deploy=False):
     """The streaming recognizer of ``cfg``; ``deploy`` (or
     ``model.deploy=True``): its deploy form, converted after loading."""
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    deploy = pop_deploy_flag(cfg.model) or deploy
-    model = MODELS.build(cfg.model)
+    model = build_recognizer(cfg, checkpoint=checkpoint, device=device,
+                             deploy=deploy)
     if not hasattr(model, 'stream_step'):
         raise TypeError(f'{cfg.filename}: model type {cfg.model.type} has '
                         f'no stream_step; use a streaming config such as '
                         f'configs/movinet_a0_stream_k600.py')
-    if checkpoint is None:
-        logger = MMLogger.get_current_instance()
-        level = logger.level
-        logger.setLevel('WARNING')  # no per-parameter init report
-        try:
-            model.init_weights()
-        finally:
-            logger.setLevel(level)
-    else:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    model = model.to(device)
-    return switch_to_deploy(model) if deploy else model.eval()
+    return model
 
 
 def frame_pipeline(cfg):

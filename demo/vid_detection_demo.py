@@ -29,15 +29,11 @@ import numpy as np
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 from mmengine.structures import BaseDataElement
 
 import mmtin  # noqa: F401  (registration)
-from mmaction.registry import MODELS
-from mmtin.utils.model_analysis import (disable_pretrained,
-                                        init_weights_quietly)
+from mmtin.apis import NO_CHECKPOINT, build_recognizer
 
-NO_CHECKPOINT = 'none'
 COLOURS = ((0, 200, 255), (255, 80, 80), (80, 255, 80), (255, 0, 255),
            (0, 255, 255), (255, 255, 0))
 
@@ -85,14 +81,9 @@ def read_video(path, short_side=None):
 
 
 def build_detector(cfg, checkpoint, device):
-    model_cfg = cfg.model.to_dict()
-    if checkpoint == NO_CHECKPOINT:
-        disable_pretrained(model_cfg)
-    model = MODELS.build(model_cfg)
-    init_weights_quietly(model)
-    if checkpoint != NO_CHECKPOINT:
-        load_checkpoint(model, checkpoint, map_location='cpu')
-    return model.to(device).eval()
+    """The detector of ``cfg`` with ``checkpoint`` (strictly), in eval
+    mode; ``'none'``: random weights."""
+    return build_recognizer(cfg, checkpoint=checkpoint, device=device)
 
 
 def detect(model, frames, clip_len):

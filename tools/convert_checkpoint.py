@@ -5,7 +5,7 @@ Usage:
     python tools/convert_checkpoint.py official-tin IN OUT
     python tools/convert_checkpoint.py official-tdn IN OUT
 
-Each converter lives in ``mmtin/utils/ckpt_convert/<name>.py`` and exposes
+Each converter lives in ``mmtin/ckpt_convert/<name>.py`` and exposes
 ``convert(checkpoint: dict) -> dict`` returning ``{'state_dict': ...,
 'meta': ...}`` ready for ``load_from=`` / ``load_checkpoint(strict=True)``.
 """
@@ -20,8 +20,8 @@ from mmtin.compat.checkpoint_errors import (CheckpointLoadError,
                                             describe_load_error)
 
 CONVERTERS = {
-    'official-tin': 'mmtin.utils.ckpt_convert.official_tin',
-    'official-tdn': 'mmtin.utils.ckpt_convert.official_tdn',
+    'official-tin': 'mmtin.ckpt_convert.official_tin',
+    'official-tdn': 'mmtin.ckpt_convert.official_tdn',
 }
 
 

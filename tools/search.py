@@ -19,15 +19,11 @@ import os.path as osp
 import signal
 import sys
 
-TOOLS_DIR = osp.dirname(osp.abspath(__file__))
-try:
-    import mmtin  # noqa: F401
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(0, osp.dirname(TOOLS_DIR))
-    import mmtin  # noqa: F401
+import mmtin  # noqa: F401  (compat fixes + registration)
+from mmtin.search import (SearchReport, StudyDriver, TrialRunner,
+                          load_search_config)
 
-from mmtin.search import (SearchReport, StudyDriver,  # noqa: E402
-                          TrialRunner, load_search_config)
+TOOLS_DIR = osp.dirname(osp.abspath(__file__))
 
 
 def parse_args(argv=None):

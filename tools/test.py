@@ -22,7 +22,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmaction.registry import RUNNERS  # noqa: E402
 from mmtin.engine import (add_deploy_hook, exit_now,  # noqa: E402
                           setup_distributed, teardown_distributed)
-from mmtin.utils import prepare_datasets  # noqa: E402
+from mmtin.datasets import prepare_datasets  # noqa: E402
 
 
 def parse_args(argv=None):

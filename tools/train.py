@@ -23,7 +23,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmaction.registry import RUNNERS  # noqa: E402
 from mmtin.engine import (exit_now, setup_distributed,  # noqa: E402
                           teardown_distributed)
-from mmtin.utils import prepare_datasets  # noqa: E402
+from mmtin.datasets import prepare_datasets  # noqa: E402
 
 
 def parse_args(argv=None):

@@ -7,16 +7,15 @@ from typing import Optional, Sequence
 import torch
 from torch import nn
 
-from mmtin.deployment import RecognizerScores
-from mmtin.models.utils.flops import (count_flops, count_flops_affine,
-                                      count_flops_torch, count_params)
+from mmtin.apis import RecognizerScores, count_flops, count_params
+from mmtin.models.utils.flops import count_flops_affine, count_flops_torch
 
 
 class BenchmarkEntry:
     """A built recognizer with its input batch, optimizer and counters.
 
     The timed calls are :meth:`infer` (no-grad forward from the normalised
-    input to class scores, :class:`mmtin.deployment.RecognizerScores`, the
+    input to class scores, :class:`mmtin.apis.RecognizerScores`, the
     module the ONNX export traces), :meth:`train_step` (``loss`` forward,
     backward, SGD step), :meth:`stream_step` (one chunk of a stream
     recognizer, states carried) and :meth:`ort_infer` (the same forward as

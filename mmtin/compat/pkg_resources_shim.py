@@ -13,7 +13,6 @@ imported them by name. A process with mmtin never imports
 ``pkg_resources``.
 """
 import importlib
-import sys
 
 from _mmtin_startup import (PACKAGE_LOOKUPS, get_installed_path, install,
                             is_installed, package2module,

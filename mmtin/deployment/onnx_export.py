@@ -2,8 +2,9 @@
 """Export a whole mmtin / MMAction2 recognizer to ONNX and check it with
 onnxruntime.
 
-:func:`load_recognizer` builds a config's model (random init or a
-checkpoint), :func:`export_input_shape` checks or derives the input shape,
+:func:`mmtin.apis.build_recognizer` builds a config's model (random init
+or a checkpoint), :func:`export_input_shape` checks or derives the input
+shape,
 :func:`export_onnx` writes the graph (:class:`RecognizerScores` for clip
 models, :class:`StreamStepScores` with the states as inputs and outputs for
 a MoViNet stream step) and :func:`verify_onnx` runs it with onnxruntime
@@ -17,9 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmtin.utils.model_analysis import (build_recognizer, prepare_model_cfg,
-                                        view_input_shape, view_spec)
-from mmtin.models.utils.recognizer_scores import RecognizerScores
+from mmtin.apis import RecognizerScores, view_input_shape, view_spec
 from .stream_step_scores import StreamStepScores
 
 DEFAULT_OPSET = 17
@@ -36,59 +35,6 @@ def is_3d(model: nn.Module) -> bool:
     return isinstance(model, Recognizer3D)
 
 
-def load_recognizer(config,
-                    checkpoint: Optional[str] = None,
-                    num_segments: Optional[int] = None,
-                    deploy: bool = False) -> Tuple[nn.Module, object]:
-    """Build a config's recognizer for export, in eval mode on the CPU.
-
-    Pretrained downloads are removed from the model config (the weights come
-    from ``checkpoint``); ``num_segments`` sets every ``num_segments`` of the
-    model config.
-
-    Args:
-        config (str | mmengine.Config): A config file or loaded config.
-        checkpoint (str, optional): A checkpoint file; None or ``'none'``
-            keeps the random initialisation. Default: None.
-        num_segments (int, optional): Segments of 2D models. Default: None.
-        deploy (bool): Apply :func:`mmtin.models.utils.switch_to_deploy`
-            after loading the weights. Default: False.
-
-    Returns:
-        tuple[nn.Module, mmengine.Config]: The model and the config.
-    """
-    from mmengine.config import Config
-    if isinstance(config, str):
-        import os.path as osp
-        if not osp.isfile(config):
-            raise FileNotFoundError(f'config file not found: {config}')
-        config = Config.fromfile(config)
-    model_cfg, _ = prepare_model_cfg(config, num_segments=num_segments)
-    init = checkpoint is None or str(checkpoint).lower() == 'none'
-    model = build_recognizer(
-        model_cfg, init_weights=init,
-        default_scope=config.get('default_scope', 'mmaction'))
-    if not init:
-        _load_weights(model, checkpoint)
-    if deploy:
-        from mmtin.models.utils import switch_to_deploy
-        switch_to_deploy(model)
-    return model.eval(), config
-
-
-def _load_weights(model: nn.Module, checkpoint: str) -> None:
-    import os.path as osp
-
-    from mmengine.runner import load_checkpoint
-    if '://' not in checkpoint and not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
-    try:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    except Exception as exc:
-        raise RuntimeError(f'loading checkpoint {checkpoint} failed: '
-                           f'{type(exc).__name__}: {exc}') from exc
-
-
 def export_input_shape(model: nn.Module,
                        config=None,
                        shape: Optional[Sequence[int]] = None,
@@ -97,7 +43,7 @@ def export_input_shape(model: nn.Module,
     """The (checked) input shape of the exported graph.
 
     Without ``shape`` it is one test view of ``config``'s test pipeline
-    (:func:`mmtin.utils.model_analysis.view_spec`) with ``batch`` clips; a
+    (:func:`mmtin.apis.view_spec`) with ``batch`` clips; a
     stream step takes a chunk ``(N, C, t, H, W)`` of ``test_cfg.chunk_size``
     frames (1 if unset). A given ``shape`` is checked against the model:
     ``[N, S, C, H, W]`` (2D), ``[N, V, C, T, H, W]`` (3D) or ``[N, C, t, H,

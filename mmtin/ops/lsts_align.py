@@ -16,8 +16,11 @@ import torch.nn.functional as F
 from torch import Tensor
 
 
-def offset_grid(offsets: Tensor, height: int, width: int) -> Tensor:
-    """Normalised ``grid_sample`` coordinates of ``p + o_k``.
+def sampling_grid(offsets: Tensor, height: int, width: int) -> Tensor:
+    """The ``grid_sample`` grid of ``p + o_k``: normalised coordinates of
+    every position ``p`` shifted by every offset ``o_k``. (Not the offsets
+    themselves: their square-grid initialisation is
+    :func:`mmtin.models.layers.lsts_align.grid_offsets`.)
 
     Coordinates follow ``align_corners=False``: pixel ``x`` (0-based, in
     feature-map cells) maps to ``(2 * x + 1) / width - 1``.
@@ -53,7 +56,7 @@ def lsts_sample(x: Tensor, offsets: Tensor) -> Tensor:
         Tensor: ``[B, C, N, H, W]``; samples outside the map are zero.
     """
     b, c, h, w = x.shape
-    grid = offset_grid(offsets, h, w).to(x.dtype)
+    grid = sampling_grid(offsets, h, w).to(x.dtype)
     grid = grid.unsqueeze(0).expand(b, -1, -1, -1)
     out = F.grid_sample(
         x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)

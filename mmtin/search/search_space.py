@@ -31,6 +31,9 @@ from typing import Any, Dict, List, Optional
 
 from mmengine.config import Config, ConfigDict
 
+from mmtin.utils.config_walker import ConfigKeyError, get_key
+from mmtin.utils.config_walker import set_key as walker_set_key
+
 DOMAIN_TYPES = ('categorical', 'float', 'int')
 _FIELDS = {
     'categorical': {'type', 'choices', 'keys', 'condition'},
@@ -41,8 +44,10 @@ _PLAIN = (type(None), bool, int, float, str)
 _PLACEHOLDER = re.compile(r'^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$')
 
 
-class SearchSpaceError(ValueError):
-    """A search-space domain or key is invalid (the message names it)."""
+class SearchSpaceError(ConfigKeyError):
+    """A search-space domain or key is invalid (the message names it); a
+    :class:`~mmtin.utils.config_walker.ConfigKeyError`, so a ``ValueError``.
+    """
 
 
 def _is_number(value) -> bool:
@@ -309,27 +314,36 @@ def apply_fragment(cfg: Config, fragment: Dict, where: str) -> None:
             cfg.merge_from_dict({key: value})
             continue
         parent, _, leaf = key.rpartition('.')
-        node = _get(cfg, parent, key, where)
+        node = _checked(get_key, cfg, parent, where, full_key=key)
         target = node.get(leaf) if isinstance(node, dict) else None
         if (isinstance(value, dict) and isinstance(target, dict)
                 and not value.pop('_delete_', False)):
             # a dict under a dotted key is merged like a nested one
-            node[leaf] = Config._merge_a_into_b(value, target)
+            cfg.merge_from_dict({key: value})
         else:
             set_key(cfg, key, value, where)
 
 
-def _get(cfg, key: str, full_key: str, where: str):
-    node = cfg._cfg_dict if isinstance(cfg, Config) else cfg
-    parts = key.split('.')
-    for depth, part in enumerate(parts):
-        node = _child(node, part, full_key, '.'.join(parts[:depth + 1]),
-                      where)
-    return node
+def _checked(walker_fn, cfg, key: str, where: str, *args, full_key=None):
+    """``walker_fn(cfg, key, *args)`` with its :class:`ConfigKeyError` as a
+    :class:`SearchSpaceError` (the same message)."""
+    try:
+        return walker_fn(cfg, key, *args, where=where)
+    except SearchSpaceError:
+        raise
+    except ConfigKeyError as exc:
+        msg = str(exc)
+        if full_key is not None:  # name the fragment's whole key
+            msg = msg.replace(f'config key {key!r}',
+                              f'config key {full_key!r}')
+        raise SearchSpaceError(msg) from exc
 
 
 def set_key(cfg: Config, key: str, value: Any, where: str = '') -> None:
     """Set the dotted ``key`` of ``cfg`` to ``value``; the parent must exist.
+
+    :func:`mmtin.utils.config_walker.set_key`, raising
+    :class:`SearchSpaceError`.
 
     Args:
         cfg (Config): Config to modify in place.
@@ -337,35 +351,7 @@ def set_key(cfg: Config, key: str, value: Any, where: str = '') -> None:
         value: The new value.
         where (str): Name of the setting, for errors. Default: ''.
     """
-    parts = key.split('.')
-    node = cfg._cfg_dict if isinstance(cfg, Config) else cfg
-    for depth, part in enumerate(parts[:-1]):
-        node = _child(node, part, key, '.'.join(parts[:depth + 1]), where)
-    leaf = parts[-1]
-    if isinstance(node, list):
-        if not leaf.isdigit() or int(leaf) >= len(node):
-            raise SearchSpaceError(
-                f'{where}: config key {key!r}: index {leaf!r} is not in a '
-                f'list of length {len(node)}')
-        node[int(leaf)] = value
-    elif isinstance(node, dict):
-        node[leaf] = value
-    else:
-        raise SearchSpaceError(
-            f'{where}: config key {key!r}: '
-            f'{".".join(parts[:-1])!r} is a {type(node).__name__}, not a '
-            'dict or list')
-
-
-def _child(node, part: str, key: str, path: str, where: str):
-    if isinstance(node, list):
-        if part.isdigit() and int(part) < len(node):
-            return node[int(part)]
-    elif isinstance(node, dict) and part in node:
-        return node[part]
-    raise SearchSpaceError(
-        f'{where}: config key {key!r}: {path!r} does not exist in the '
-        'config')
+    _checked(walker_set_key, cfg, key, where, value)
 
 
 def substitute(cfg: Config, params: Dict) -> Config:

@@ -1,13 +1,11 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """Contract cases for AdaMML: recognizer, policy, fusion, transforms."""
 import os.path as osp
-import sys
 import tempfile
 
 import numpy as np
 import torch
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from adamml_helpers import (frame_index_video, second_half_tone,  # noqa
                             tiny_inputs, tiny_model_cfg, tiny_policy)
 

@@ -9,8 +9,8 @@ from torch import nn
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.models.utils.flops import (count_flops, count_flops_affine,
-                                      count_flops_torch)
+from mmtin.apis import count_flops
+from mmtin.models.utils.flops import count_flops_affine, count_flops_torch
 
 ARCH = dict(
     stem=4,

@@ -69,6 +69,7 @@ def runner_ckpt(tmp_path_factory):
     return ckpt
 
 
+@pytest.mark.slow
 def test_bug_reproduces_without_mmtin(runner_ckpt):
     rc, out = run_python(f'''
         from mmengine.runner import CheckpointLoader
@@ -78,6 +79,7 @@ def test_bug_reproduces_without_mmtin(runner_ckpt):
     assert 'Weights only load failed' in out
 
 
+@pytest.mark.slow
 def test_runner_checkpoint_loads_after_mmtin(runner_ckpt):
     best = next(runner_ckpt.parent.glob('best_acc_*.pth'))
     rc, out = run_python(f'''

@@ -34,6 +34,7 @@ def _resolve(tmp_path, base):
     ('mmtin::demo/tin_r18_demo.py', 'configs/demo/tin_r18_demo.py'),
     ('mmtin::_base_/models/tdn_r50.py', 'configs/_base_/models/tdn_r50.py'),
 ])
+@pytest.mark.slow
 def test_mmtin_scope_resolves(tmp_path, base, local):
     cfg = _resolve(tmp_path, base)
     expected = Config.fromfile(str(REPO_ROOT / local))
@@ -63,6 +64,7 @@ def test_mmtin_scope_builds_without_fallback(tmp_path, capfd):
     assert 'Failed to search registry' not in out.out + out.err
 
 
+@pytest.mark.slow
 def test_mim_folder_is_the_checkout(tmp_path):
     mim = osp.join(osp.dirname(mmtin.__file__), '.mim')
     for name in ('configs', 'tools', 'model-index.yml'):
@@ -88,6 +90,7 @@ def test_editable_install_path_fallback(tmp_path):
     assert wrapped('mmtin') == present  # an existing path is kept
 
 
+@pytest.mark.slow
 def test_scope_needs_mmtin_imported_first(tmp_path):
     """Documented limit: config parsing precedes ``custom_imports``, so a
     process that never imported mmtin cannot read ``mmtin::`` bases."""

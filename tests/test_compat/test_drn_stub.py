@@ -12,12 +12,14 @@ pytestmark = pytest.mark.skipif(
     reason='this mmaction2 install ships the DRN files (not the PyPI wheel)')
 
 
+@pytest.mark.slow
 def test_bug_reproduces_without_mmtin():
     rc, out = run_python("import mmaction.models", startup_hook=False)
     assert rc != 0
     assert "No module named 'mmaction.models.localizers.drn'" in out
 
 
+@pytest.mark.slow
 def test_import_and_register_all_modules_after_mmtin():
     rc, out = run_python('''
         import mmtin
@@ -34,6 +36,7 @@ def test_import_and_register_all_modules_after_mmtin():
     assert 'built Recognizer2D' in out
 
 
+@pytest.mark.slow
 def test_works_through_custom_imports(tmp_path):
     cfg = tmp_path / 'cfg.py'
     cfg.write_text("custom_imports = dict(imports=['mmtin'], "
@@ -50,6 +53,7 @@ def test_works_through_custom_imports(tmp_path):
     assert 'ok' in out
 
 
+@pytest.mark.slow
 def test_building_drn_raises_clear_error():
     rc, out = run_python('''
         import mmtin

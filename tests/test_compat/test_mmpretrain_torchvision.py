@@ -13,12 +13,14 @@ pytestmark = pytest.mark.skipif(
     reason='torchvision is installed: mmpretrain imports without the fix')
 
 
+@pytest.mark.slow
 def test_bug_reproduces_without_mmtin():
     rc, out = run_python('import mmpretrain.models')
     assert rc != 0
     assert "No module named 'torchvision'" in out
 
 
+@pytest.mark.slow
 def test_mmpretrain_models_import_after_mmtin():
     rc, out = run_python('''
         import sys

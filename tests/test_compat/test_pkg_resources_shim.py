@@ -14,6 +14,7 @@ from ._subproc import BLOCK_PKG_RESOURCES, run_python
 CFG = "_base_ = 'mmaction::_base_/default_runtime.py'\nx = 1\n"
 
 
+@pytest.mark.slow
 def test_bug_reproduces_without_mmtin(tmp_path):
     (tmp_path / 'cfg.py').write_text(CFG)
     rc, out = run_python(BLOCK_PKG_RESOURCES + f'''
@@ -24,6 +25,7 @@ Config.fromfile({str(tmp_path / 'cfg.py')!r})
     assert "No module named 'pkg_resources'" in out
 
 
+@pytest.mark.slow
 def test_mmaction_scope_resolves_after_mmtin(tmp_path):
     (tmp_path / 'cfg.py').write_text(CFG)
     rc, out = run_python(BLOCK_PKG_RESOURCES + f'''

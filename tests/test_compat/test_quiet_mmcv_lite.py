@@ -1,6 +1,8 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 """``import mmtin`` hides mmcv-lite's ``MultiScaleDeformableAttention``
 warning, and only that one, only while mmtin imports."""
+import pytest
+
 from ._subproc import run_python
 
 MSDA = 'MultiScaleDeformableAttention'
@@ -17,6 +19,7 @@ sys.meta_path.insert(0, _Probe())
 '''
 
 
+@pytest.mark.slow
 def test_mmcv_alone_warns():
     """Control: without mmtin, importing the brick warns (with mmcv-lite;
     a full mmcv has the op and prints nothing, in both tests)."""
@@ -31,6 +34,7 @@ print('full-mmcv' if has_ops else 'mmcv-lite')
         assert MSDA in out
 
 
+@pytest.mark.slow
 def test_import_mmtin_hides_only_that_warning():
     rc, out = run_python(PROBE_DURING_IMPORT + '''
 import mmtin

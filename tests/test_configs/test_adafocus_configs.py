@@ -13,7 +13,7 @@ import mmtin  # noqa: F401
 from mmaction.registry import MODELS
 from mmtin.datasets.synthetic.small_object import \
     generate_small_object_dataset
-from mmtin.utils.model_analysis import disable_pretrained
+from mmtin.utils.config_walker import disable_pretrained
 
 STAGES = ('adafocus_demo_stage0_focuser.py',
           'adafocus_demo_stage1_random.py', 'adafocus_v2_demo_stage2_joint.py',
@@ -66,6 +66,7 @@ def _changed(before, after):
             if k in after and not torch.equal(before[k], after[k])}
 
 
+@pytest.mark.slow
 def test_stages_chain_and_run_one_iteration(repo_root, tiny_data, tmp_path):
     torch.manual_seed(0)
 

@@ -3,6 +3,7 @@
 generated dataset: the warm-up pre-trains the policy's backbones, the joint
 stage starts from them, and the fine-tuning stage (FreezeSubmodulesHook)
 leaves every policy parameter and buffer unchanged."""
+import pytest
 import torch
 from mmengine.runner import Runner
 from script_loader import load_script
@@ -19,6 +20,7 @@ def _policy_state(ckpt):
             if k.startswith('policy.')}
 
 
+@pytest.mark.slow
 def test_warmup_joint_finetune_chain(tmp_path):
     torch.set_num_threads(1)
     data = str(tmp_path / 'data')

@@ -12,7 +12,7 @@ from mmengine.registry import init_default_scope
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.utils.model_analysis import disable_pretrained
+from mmtin.utils.config_walker import disable_pretrained
 
 CONFIGS = ('lsts_r18_moving_object.py', 'plain_r18_moving_object.py',
            'copy_r18_moving_object.py', 'lsts_neck_tsn_r18_demo.py',

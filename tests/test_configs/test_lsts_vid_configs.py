@@ -13,7 +13,7 @@ from mmengine.registry import init_default_scope
 
 import mmtin  # noqa: F401
 from mmaction.registry import MODELS
-from mmtin.utils.model_analysis import disable_pretrained
+from mmtin.utils import disable_pretrained
 
 DEMO = ('lsts_r18_vid_objects.py', 'copy_r18_vid_objects.py',
         'perframe_r18_vid_objects.py')

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 import mmtin  # noqa: F401
-from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmtin.apis import build_recognizer
 
 init_default_scope('mmaction')
 
@@ -82,8 +82,7 @@ def test_every_config_builds_and_is_consistent(repo_root):
         assert 'paramwise_cfg' not in cfg.optim_wrapper, name
         assert 'constructor' not in cfg.optim_wrapper, name
         assert cfg.optim_wrapper.clip_grad.max_norm == 20, name
-        cfg.model.backbone.pretrained = None
-        model = MODELS.build(cfg.model)
+        model = build_recognizer(cfg, init_weights=False)
         assert model.backbone.depth == depth
         assert model.cls_head.fc_cls.out_features == head.num_classes
 
@@ -127,11 +126,8 @@ def test_one_forward_tiny_input(repo_root):
     config's data preprocessor (normalisation) and the head."""
     from mmaction.structures import ActionDataSample
     cfg = _load(repo_root / 'configs' / 'tdn_r50_8x_sthv1.py')
-    cfg.model.backbone.pretrained = None
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    model.eval()
+    model = build_recognizer(cfg)  # random init, eval mode
     frames = torch.randint(0, 256, (8 * 5, 3, 64, 64), dtype=torch.uint8)
     data = dict(inputs=[frames], data_samples=[ActionDataSample()])
     with torch.no_grad():

@@ -11,7 +11,8 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmtin  # noqa: F401
-from mmaction.registry import DATASETS, MODELS, TRANSFORMS
+from mmaction.registry import DATASETS, TRANSFORMS
+from mmtin.apis import build_recognizer
 
 CONFIGS = {
     'tin_r50_8x_sthv1.py': ('sthv1', 174, False),
@@ -67,8 +68,7 @@ def test_config_builds_and_is_sane(repo_root, name):
         assert has_flip == (flip and not test_mode)
     assert cfg.test_dataloader.batch_size == 1
 
-    cfg.model.backbone.pretrained = None
-    model = MODELS.build(cfg.model)
+    model = build_recognizer(cfg, init_weights=False)
     params = sum(p.numel() for p in model.parameters())
     assert params == TRUNK_AND_TIN + 2049 * classes
     if dataset == 'sthv1':

@@ -63,6 +63,7 @@ def _parse_top(stdout):
     return top
 
 
+@pytest.mark.slow
 def test_demo_random_model_subprocess(repo_root, video_dir, tiny_config,
                                       label_map):
     env = dict(os.environ, OMP_NUM_THREADS='1')

@@ -10,13 +10,20 @@ from export_tiny_configs import TINY, write_config
 from mmaction.structures import ActionDataSample
 
 import mmtin  # noqa: F401
+from mmtin.apis import build_recognizer
 from mmtin.deployment import (StreamStepScores, example_inputs,
                               export_input_shape, export_module, export_onnx,
-                              load_recognizer, ort_session)
+                              ort_session)
 from mmtin.deployment.onnx_export import run_torch
 from mmtin.models.utils import switch_to_deploy
 
 ATOL = 1e-5
+
+
+def load_recognizer(config):
+    """The random-init recognizer of a config file, and its config."""
+    model = build_recognizer(config)
+    return model, model.cfg
 
 
 def _predict(model, inputs):
@@ -41,7 +48,7 @@ def _randomize_bn(model, seed=3):
 
 
 def _export(tmp_path, family, dynamic_batch=False):
-    model, cfg = load_recognizer(write_config(tmp_path, family), 'none')
+    model, cfg = load_recognizer(write_config(tmp_path, family))
     _randomize_bn(model)
     shape = export_input_shape(model, cfg)
     module = export_module(model, shape)
@@ -77,7 +84,7 @@ def test_deployed_tdn_exports_the_plain_scores(tmp_path):
     """TDN's deploy form (folded BN, fused kernels; in-place work only
     without autograd) traces to a graph that gives the plain model's
     scores."""
-    model, cfg = load_recognizer(write_config(tmp_path, 'tdn'), 'none')
+    model, cfg = load_recognizer(write_config(tmp_path, 'tdn'))
     _randomize_bn(model)
     shape = export_input_shape(model, cfg)
     x = torch.randn(shape)
@@ -128,7 +135,7 @@ def test_stream_step_state_io(tmp_path):
 
 
 def test_bad_shapes_are_named(tmp_path):
-    model, cfg = load_recognizer(write_config(tmp_path, 'tin'), 'none')
+    model, cfg = load_recognizer(write_config(tmp_path, 'tin'))
     with pytest.raises(ValueError, match=r'--shape \[1, 2, 3, 32\].*5-d'):
         export_input_shape(model, cfg, [1, 2, 3, 32])
     with pytest.raises(ValueError, match='channel axis.*must be 3'):
@@ -140,9 +147,8 @@ def test_bad_shapes_are_named(tmp_path):
     with pytest.raises(ValueError, match=r'--shape \[1, 3, 3, 32, 32\] '
                        'does not fit'):
         run_torch(module, example_inputs(module, shape))
-    rs, rs_cfg = load_recognizer(write_config(tmp_path, 'resnet3d_rs'),
-                                 'none')
+    rs, rs_cfg = load_recognizer(write_config(tmp_path, 'resnet3d_rs'))
     with pytest.raises(ValueError, match=r'6-d input \(N, V, C, T, H, W\)'):
         export_input_shape(rs, rs_cfg, [1, 3, 4, 32, 32])
     with pytest.raises(FileNotFoundError, match='no_such.py'):
-        load_recognizer(str(tmp_path / 'no_such.py'), 'none')
+        load_recognizer(str(tmp_path / 'no_such.py'))

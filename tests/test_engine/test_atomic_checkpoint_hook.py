@@ -64,6 +64,7 @@ def _cfg(tiny_set, work_dir, name, **checkpoint):
     return Config(cfg)
 
 
+@pytest.mark.slow
 def test_interrupted_write_keeps_previous_checkpoint(tiny_set, tmp_path,
                                                      monkeypatch):
     """An exception in the middle of writing epoch_2 (max_keep_ckpts=1)."""

@@ -51,6 +51,7 @@ def _runner(data, tmp_path, name, skip_broken):
     return Runner.from_cfg(Config(cfg))
 
 
+@pytest.mark.slow
 def test_broken_video_stops_training_and_testing(data, tmp_path):
     root, ann = data
     runner = _runner(data, tmp_path, 'stops', skip_broken=False)
@@ -62,6 +63,7 @@ def test_broken_video_stops_training_and_testing(data, tmp_path):
     assert (info.value.ann_file, info.value.line) == (str(ann), 3)
 
 
+@pytest.mark.slow
 def test_skipped_videos_are_counted_and_logged(data, tmp_path):
     root, ann = data
     runner = _runner(data, tmp_path, 'skips', skip_broken=True)

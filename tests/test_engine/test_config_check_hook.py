@@ -132,6 +132,7 @@ def test_checks_run_once_per_split():
         hook.before_test(runner)
 
 
+@pytest.mark.slow
 def test_runner_stops_before_first_iteration(tmp_path):
     """A real Runner: labels 0..3 but num_classes=3."""
     ann = helpers.make_video_set(tmp_path, num_videos=4, num_frames=8)

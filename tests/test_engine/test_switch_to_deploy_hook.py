@@ -13,7 +13,7 @@ import mmtin  # noqa: F401
 from mmaction.registry import HOOKS
 from mmtin.engine import SwitchToDeployHook, add_deploy_hook
 from mmtin.models.utils import is_deployed, pop_deploy_flag
-from mmtin.utils.model_analysis import build_recognizer
+from mmtin.apis import build_recognizer
 from script_loader import load_script
 
 TDN = dict(

@@ -56,6 +56,7 @@ def _study(search_cfg, work_dir):
     return StudyDriver(search_cfg, work_dir).load_study()
 
 
+@pytest.mark.slow
 def test_failed_trial_is_recorded_and_the_study_goes_on(tmp_path,
                                                         data_root):
     broken = dict(model='Broken', num_segments=2, lr=LR)
@@ -73,6 +74,7 @@ def test_failed_trial_is_recorded_and_the_study_goes_on(tmp_path,
     assert driver.run_worker(runner, 2, poll_s=0.1) == 0
 
 
+@pytest.mark.slow
 def test_stale_running_trial_is_failed_and_retried(tmp_path, data_root):
     search_cfg, work_dir = _setup(tmp_path, data_root, 3)
     driver = StudyDriver(search_cfg, work_dir)
@@ -99,6 +101,7 @@ def test_stale_running_trial_is_failed_and_retried(tmp_path, data_root):
     assert dict(search_cfg.search_space.sample(study.ask())) == params
 
 
+@pytest.mark.slow
 def test_resume_after_kill(tmp_path, data_root):
     search_cfg, work_dir = _setup(tmp_path, data_root, 3)
     study = _study(search_cfg, work_dir)
@@ -142,6 +145,7 @@ def test_resume_after_kill(tmp_path, data_root):
     assert len({t.number for t in complete}) == 3
 
 
+@pytest.mark.slow
 def test_two_workers_share_one_sqlite_study(tmp_path, data_root):
     search_cfg, work_dir = _setup(tmp_path, data_root, 4)
     _study(search_cfg, work_dir)  # created once, like the launcher does
@@ -165,6 +169,7 @@ def test_two_workers_share_one_sqlite_study(tmp_path, data_root):
         assert len(runs) == 1, (t.number, runs)
 
 
+@pytest.mark.slow
 def test_journal_file_storage(tmp_path, data_root):
     search_cfg, work_dir = _setup(tmp_path, data_root, 2)
     path = tmp_path / 'journal.log'

@@ -14,6 +14,7 @@ def data_root(tmp_path_factory):
     return make_dataset(tmp_path_factory.mktemp('search_data'))
 
 
+@pytest.mark.slow
 def test_trial_resolution_and_a_complete_run(tmp_path, data_root):
     search_cfg = load_search_config(
         str(make_search(tmp_path, data_root, epochs=1)))
@@ -42,6 +43,7 @@ def test_trial_resolution_and_a_complete_run(tmp_path, data_root):
     assert frozen.user_attrs['checkpoint'].endswith('epoch_1.pth')
 
 
+@pytest.mark.slow
 def test_pruning_stops_the_trial_early(tmp_path, data_root):
     # 3 epochs, but a pruner that prunes any value below 1.1 at once
     search_cfg = load_search_config(

@@ -45,6 +45,7 @@ def _config(root, ann, name, **model_changes):
     return helpers.write_config(root / f'{name}.py', cfg)
 
 
+@pytest.mark.slow
 def test_cli_reports_broken_videos(broken_set, tmp_path):
     root, ann = broken_set
     out = tmp_path / 'report.json'

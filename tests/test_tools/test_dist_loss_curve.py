@@ -30,6 +30,7 @@ import json
 import socket
 import subprocess
 
+import pytest
 import torch
 
 import robustness_helpers as helpers
@@ -64,6 +65,7 @@ def _curve(path):
     return torch.tensor([r['loss'] for r in rows], dtype=torch.float64)
 
 
+@pytest.mark.slow
 def test_two_processes_match_one(tmp_path):
     ann = helpers.make_video_set(tmp_path / 'data')
     args = ['--seed', '0', '--deterministic']

@@ -84,7 +84,7 @@ def test_tools_test_runs_an_ensemble(tmp_path, video_dir, repo_root):
     # the inference API: init_recognizer + mmtin's inference_recognizer
     from mmaction.apis import init_recognizer
 
-    from mmtin.utils.inference import inference_recognizer
+    from mmtin.apis import inference_recognizer
     loaded = init_recognizer(str(config), str(ckpt), device='cpu')
     for key, value in model.state_dict().items():
         torch.testing.assert_close(loaded.state_dict()[key], value)

@@ -9,7 +9,8 @@ from export_tiny_configs import write_config
 from script_loader import load_script
 
 import mmtin  # noqa: F401
-from mmtin.deployment import load_recognizer, ort_session, scores_of
+from mmtin.apis import build_recognizer, scores_of
+from mmtin.deployment import ort_session
 
 
 @pytest.fixture(scope='module')
@@ -37,7 +38,7 @@ def test_checkpoint_weights_are_exported(tool, tmp_path):
     ONNX scores equal the checkpointed model's, and differ from a fresh
     random model's."""
     config = write_config(tmp_path, 'stream')
-    model, _ = load_recognizer(config, 'none')
+    model = build_recognizer(config)
     torch.manual_seed(5)
     for p in model.parameters():
         p.data.normal_(0, 0.3)

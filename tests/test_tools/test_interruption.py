@@ -60,6 +60,7 @@ def _last_checkpoint(work_dir) -> Path:
     return Path((Path(work_dir) / 'last_checkpoint').read_text().strip())
 
 
+@pytest.mark.slow
 def test_sigkill_mid_epoch_then_resume(setup, server, reference):
     root, ann = setup
     work_dir, marker = root / 'mid_epoch', root / 'mid_epoch.marker'
@@ -79,6 +80,7 @@ def test_sigkill_mid_epoch_then_resume(setup, server, reference):
         helpers.load_state_dict(work_dir / 'epoch_3.pth'), reference)
 
 
+@pytest.mark.slow
 def test_sigkill_during_checkpoint_write_then_resume(setup, server,
                                                      reference):
     root, ann = setup
@@ -106,6 +108,7 @@ def test_sigkill_during_checkpoint_write_then_resume(setup, server,
         helpers.load_state_dict(work_dir / 'epoch_3.pth'), reference)
 
 
+@pytest.mark.slow
 def test_stock_checkpoint_hook_control(setup, server):
     """Control: MMEngine's own CheckpointHook, killed the same way, leaves
     ``last_checkpoint`` naming a checkpoint it already deleted."""

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -29,6 +30,7 @@ def _search(*args):
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_search_cli_two_workers_report_and_best_config(tmp_path):
     data_root = make_dataset(tmp_path / 'data')
     search = make_search(tmp_path, data_root, n_trials=2)

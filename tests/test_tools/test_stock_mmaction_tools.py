@@ -74,12 +74,14 @@ def trained(tmp_path_factory, video_dir, repo_root):
     return work_dir, ann, out
 
 
+@pytest.mark.slow
 def test_stock_train_tool(trained):
     work_dir, _, out = trained
     assert 'Epoch(train) [1][1/1]' in out, out[-3000:]
     assert (work_dir / 'epoch_1.pth').is_file()
 
 
+@pytest.mark.slow
 def test_stock_test_tool(trained, video_dir, repo_root):
     work_dir, ann, _ = trained
     options = _data_options(ann, video_dir, ['test_dataloader']) + [
@@ -96,6 +98,7 @@ def test_stock_test_tool(trained, video_dir, repo_root):
     assert 'acc/top1' in out, out[-3000:]
 
 
+@pytest.mark.slow
 def test_init_recognizer_before_importing_mmtin(repo_root, tmp_path):
     code = f'''
 import sys

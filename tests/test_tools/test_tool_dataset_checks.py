@@ -10,7 +10,8 @@ from mmengine.config import Config
 import media
 from mmtin.datasets.checked_video_dataset import (BrokenVideoError,
                                                   CheckedVideoDataset)
-from mmtin.utils import check_annotation_files, use_checked_video_datasets
+from mmtin.datasets import (check_annotation_files,
+                            use_checked_video_datasets)
 from script_loader import load_script
 
 CONFIG = '''
@@ -110,6 +111,7 @@ def test_checked_dataset_names_an_empty_file(tmp_path):
         CheckedVideoDataset(str(ann), pipeline=[])
 
 
+@pytest.mark.slow
 def test_train_tool_names_an_empty_annotation_file(tmp_path, video_dir):
     config, ann = _config(tmp_path, '\n', video_dir)
     train = load_script('tools/train.py')
@@ -117,6 +119,7 @@ def test_train_tool_names_an_empty_annotation_file(tmp_path, video_dir):
         train.main([str(config), '--work-dir', str(tmp_path / 'work')])
 
 
+@pytest.mark.slow
 def test_train_tool_names_a_truncated_video(tmp_path, video_dir):
     videos = tmp_path / 'videos'
     videos.mkdir()

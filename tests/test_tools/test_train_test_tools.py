@@ -131,6 +131,7 @@ def resumed(trained, setup, repo_root):
     return work_dir, out
 
 
+@pytest.mark.slow
 def test_train_one_epoch_with_options(trained):
     work_dir, out = trained
     assert (work_dir / 'epoch_1.pth').is_file()
@@ -143,6 +144,7 @@ def test_train_one_epoch_with_options(trained):
     assert ckpt['meta']['epoch'] == 1
 
 
+@pytest.mark.slow
 def test_resume_continues_from_epoch_1(trained, resumed):
     work_dir, out = resumed
     assert 'Auto resumed from the latest checkpoint' in out
@@ -160,6 +162,7 @@ def test_resume_continues_from_epoch_1(trained, resumed):
     assert ckpt2['optimizer']['state']
 
 
+@pytest.mark.slow
 def test_test_prints_accuracy_and_dumps(resumed, setup, repo_root):
     work_dir, _ = resumed
     root, config = setup
@@ -179,6 +182,7 @@ def test_test_prints_accuracy_and_dumps(resumed, setup, repo_root):
     assert preds[0]['pred_score'].shape == (2, )
 
 
+@pytest.mark.slow
 def test_two_process_launchers(trained, setup, repo_root):
     work_dir, _ = trained
     root, config = setup

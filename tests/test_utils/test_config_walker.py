@@ -2,9 +2,11 @@
 import pytest
 from mmengine.config import Config
 
-from mmtin.utils.config_walker import (ConfigKeyError, get_key, iter_config,
+import mmtin  # noqa: F401
+from mmtin.utils.config_walker import (ConfigKeyError, disable_pretrained,
+                                       get_key, iter_config,
                                        replace_data_root, set_key,
-                                       set_max_epochs)
+                                       set_max_epochs, set_num_segments)
 
 
 def _cfg():
@@ -81,3 +83,45 @@ def test_set_max_epochs_rescales_epoch_schedulers():
     assert s[3].end == 100  # iteration-based: untouched
     with pytest.raises(ConfigKeyError, match='positive int'):
         set_max_epochs(cfg, 0)
+
+
+def test_disable_pretrained_everywhere():
+    cfg = dict(
+        type='Recognizer2D',
+        backbone=dict(type='ResNetTSM', depth=50, pretrained='torchvision://'
+                      'resnet50'),  # class default: pretrained2d=True
+        neck=dict(type='X', init_cfg=[
+            dict(type='Pretrained', checkpoint='a.pth'),
+            dict(type='Constant', val=0)
+        ]),
+        cls_head=dict(
+            type='TSMHead',
+            init_cfg=dict(type='Pretrained', checkpoint='http://x/y.pth')),
+        extra=[dict(pretrained='b.pth', pretrained2d=True)],
+        timm=dict(type='timm.resnet18', pretrained=True))
+    changed = disable_pretrained(cfg)
+    assert cfg['backbone']['pretrained'] is None
+    assert cfg['backbone']['pretrained2d'] is False
+    assert cfg['neck']['init_cfg'] == [dict(type='Constant', val=0)]
+    assert cfg['cls_head']['init_cfg'] is None
+    assert cfg['extra'][0] == dict(pretrained=None, pretrained2d=False)
+    assert cfg['timm']['pretrained'] is False
+    assert sorted(changed) == sorted([
+        'backbone.pretrained', 'backbone.pretrained2d', 'neck.init_cfg',
+        'cls_head.init_cfg', 'extra.0.pretrained', 'extra.0.pretrained2d',
+        'timm.pretrained'
+    ])
+    assert disable_pretrained(cfg) == []  # idempotent
+
+
+def test_set_num_segments_sets_defaults_too():
+    cfg = dict(
+        type='Recognizer2D',
+        backbone=dict(type='ResNetTSM', depth=18),  # default num_segments=8
+        cls_head=dict(type='TSNHead', num_classes=2, in_channels=512),
+        other=dict(num_segments=16))
+    changed = set_num_segments(cfg, 3)
+    assert cfg['backbone']['num_segments'] == 3
+    assert cfg['other']['num_segments'] == 3
+    assert 'num_segments' not in cfg['cls_head']  # TSNHead has none
+    assert sorted(changed) == ['backbone.num_segments', 'other.num_segments']

@@ -55,8 +55,7 @@ from mmengine.config import Config, DictAction
 import mmtin  # noqa: F401  (registers mmtin's models)
 from mmtin.analysis import (PRESETS, BenchmarkEntry, named_model,
                             result_table, run_phases, summarise)
-from mmtin.utils.model_analysis import (build_recognizer, prepare_model_cfg,
-                                        view_input_shape, view_spec)
+from mmtin.apis import build_recognizer, view_input_shape, view_spec
 
 
 def build_parser():
@@ -166,14 +165,13 @@ def build_entry(name, args, device):
     size = args.input_size
     if name.endswith('.py'):
         cfg = load_config(name, args.cfg_options)
-        model_cfg, _ = prepare_model_cfg(cfg, num_segments=args.frames)
+        model_cfg, num_segments = cfg, args.frames
         label = osp.splitext(osp.basename(name))[0]
-        scope = cfg.get('default_scope', 'mmaction')
         shape = view_input_shape(view_spec(cfg), args.batch, args.frames, size)
         post, published = None, None
     else:
         spec = named_model(name, args.frames or 8, args.num_classes)
-        model_cfg, label, scope = spec['cfg'], spec['name'], 'mmaction'
+        model_cfg, label, num_segments = spec['cfg'], spec['name'], None
         post, published = spec['post_build'], spec['published_gflops']
         if spec['layout'] == '2d':
             s = size or 224
@@ -183,7 +181,7 @@ def build_entry(name, args, device):
             s = size or spec['size']
             shape = (args.batch, 1, 3, args.frames or spec['frames'], s, s)
     try:
-        model = build_recognizer(model_cfg, default_scope=scope)
+        model = build_recognizer(model_cfg, num_segments=num_segments)
         if post is not None:
             model = post(model)
         entry = BenchmarkEntry(label, model, shape, device, published,

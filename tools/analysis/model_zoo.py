@@ -44,9 +44,8 @@ from mmengine.config import Config
 
 import mmtin  # noqa: F401  (registers mmtin's models)
 from mmtin.analysis import markdown_table as _markdown_table
-from mmtin.models.utils.flops import count_flops, count_params
-from mmtin.utils.model_analysis import (build_recognizer, prepare_model_cfg,
-                                        view_input_shape, view_spec)
+from mmtin.apis import (build_recognizer, count_flops, count_params,
+                        view_input_shape, view_spec)
 
 ZOO_KEYS = ('dataset', 'frames', 'published_top1', 'published_top5',
             'published_gflops', 'test_views', 'source', 'checkpoint')
@@ -110,9 +109,7 @@ def zoo_row(path, with_flops=True):
     info = read_zoo_info(path, cfg)
     spec = view_spec(cfg)
     shape = view_input_shape(spec)
-    model_cfg, _ = prepare_model_cfg(cfg)
-    model = build_recognizer(
-        model_cfg, default_scope=cfg.get('default_scope', 'mmaction'))
+    model = build_recognizer(cfg)
     row = dict(
         config=path,
         dataset=info.get('dataset'),

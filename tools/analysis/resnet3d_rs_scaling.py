@@ -31,7 +31,7 @@ from mmtin.analysis import markdown_table
 from mmtin.models.utils.flops import count_flops_affine, count_params
 from mmtin.models.utils.resnet3d_rs_scaling import (resnet3d_rs_points,
                                                     resnet3d_rs_scaling)
-from mmtin.utils.model_analysis import build_recognizer, prepare_model_cfg
+from mmtin.apis import build_recognizer, prepare_model_cfg
 
 COLUMNS = ('model', 'depth', 'blocks', 'frames', 'train / test crop',
            'params (M)', 'GFLOPs (mmtin count)', 'GFLOPs (paper)',

@@ -8,41 +8,19 @@ Usage:
 The class is the half of the frame (left / right) where a moving object
 spends most frames; configs/lsts/*_moving_object.py read
 ``data/moving_object``.
+
+The same as ``python -m mmtin.datasets.synthetic moving_object OUT_DIR
+[options]`` (:mod:`mmtin.datasets.synthetic.cli`), which an installed
+wheel has.
 """
-import argparse
-import os.path as osp
 import sys
-import time
 
-try:
-    from mmtin.datasets.synthetic.moving_object import \
-        generate_moving_object_dataset
-except ImportError:  # run from a checkout without `pip install`
-    sys.path.insert(
-        0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-    from mmtin.datasets.synthetic.moving_object import \
-        generate_moving_object_dataset
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='Generate the LSTS moving-object dataset')
-    parser.add_argument('out_dir', help='output folder')
-    parser.add_argument('--num-videos', type=int, default=640)
-    parser.add_argument('--frames', type=int, default=8)
-    parser.add_argument('--size', type=int, default=32)
-    parser.add_argument('--seed', type=int, default=0)
-    return parser.parse_args(argv)
+from mmtin.datasets.synthetic.cli import main as _generate
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    start = time.time()
-    meta = generate_moving_object_dataset(
-        args.out_dir, num_videos=args.num_videos, frames=args.frames,
-        size=args.size, seed=args.seed)
-    print(f'wrote {meta["counts"]} videos to {args.out_dir} in '
-          f'{time.time() - start:.1f} s')
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _generate(['moving_object'] + argv)
 
 
 if __name__ == '__main__':

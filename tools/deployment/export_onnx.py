@@ -32,15 +32,14 @@ consecutive chunks for a stream step; batch 1 and 3 with
 exits with status 1 if it exceeds ``atol + rtol * max|score|``.
 """
 import argparse
-import os.path as osp
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 
 import mmtin  # noqa: F401  (registers mmtin's models)
+from mmtin.apis import build_recognizer, load_config
 from mmtin.deployment import (example_inputs, export_input_shape,
-                              export_module, export_onnx, load_recognizer,
-                              verify_onnx)
+                              export_module, export_onnx, verify_onnx)
 from mmtin.deployment.onnx_export import io_names, onnx_opset, run_torch
 
 
@@ -85,13 +84,12 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    if not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    model, cfg = load_recognizer(cfg, args.checkpoint, args.num_segments,
-                                 args.deploy)
+    model = build_recognizer(cfg, checkpoint=args.checkpoint,
+                             num_segments=args.num_segments,
+                             deploy=args.deploy)
     shape = export_input_shape(model, cfg, args.shape, args.num_segments)
     module = export_module(model, shape)
     inputs = example_inputs(module, shape)

@@ -172,13 +172,8 @@ def main():
         f.write("_base_ = 'mmtin::tin_r50_8x_sthv1.py'\n"
                 "model = dict(backbone=dict(pretrained=None))\n")
     c.py("_base_ = 'mmtin::tin_r50_8x_sthv1.py' resolves and builds", f'''
-        import mmtin
-        from mmengine.config import Config
-        from mmengine.registry import init_default_scope
-        from mmaction.registry import MODELS
-        cfg = Config.fromfile({user_cfg!r})
-        init_default_scope('mmaction')
-        model = MODELS.build(cfg.model)
+        from mmtin.apis import build_recognizer
+        model = build_recognizer({user_cfg!r})
         print('built', type(model.backbone).__name__)
     ''', expect=('built TINResNet', ))
 
@@ -192,6 +187,11 @@ def main():
         osp.join(mim_dir, 'tools', 'data', 'generate_demo_dataset.py'), data,
         '--num-videos', '16', '--frames', '16', '--size', '32'
     ])
+    c.step('python -m mmtin.datasets.synthetic (from the wheel)', [
+        c.python, '-m', 'mmtin.datasets.synthetic', 'temporal_order',
+        osp.join(c.workdir, 'demo_data_m'), '--num-videos', '20', '--frames',
+        '4', '--size', '32'
+    ], expect=('wrote 20 videos', ))
     work = osp.join(c.workdir, 'mim_work')
     c.step('mim train mmtin tin_r18_demo.py (1 epoch)', [
         c.python, '-m', 'mim', 'train', 'mmtin', 'tin_r18_demo.py',

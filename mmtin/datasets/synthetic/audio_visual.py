@@ -50,13 +50,14 @@ Layout written by :func:`generate_audio_visual_dataset`::
         label_map.txt, meta.json            # meta.json is written last
 """
 import fractions
+import itertools
 import json
-import os
 import os.path as osp
 from typing import Optional
 
 import numpy as np
 
+from .labelled_splits import SPLITS, write_labelled_splits
 from .audio_visual_parts import (COLOURS, PICTURES, PLAIN_COLOUR, SOUNDS,
                                  class_names, render_object, render_sound,
                                  tone)
@@ -77,7 +78,6 @@ VARIANTS = {
 __all__ = ['AXES', 'CLASSES', 'COLOURS', 'SOUND_CLASSES', 'VARIANTS',
            'generate_audio_visual_dataset', 'render_sample', 'tone',
            'write_av_video']
-SPLITS = ('train', 'val', 'test')
 
 
 def write_av_video(path: str,
@@ -231,32 +231,26 @@ def generate_audio_visual_dataset(out_dir: str,
     rng = np.random.default_rng(seed)
     counts = np.floor(np.asarray(split_ratio) * num_per_class).astype(int)
     counts[0] = num_per_class - counts[1:].sum()
-    lines = {s: [] for s in SPLITS}
-    for split in SPLITS:
-        os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
-    index = 0
-    for split, count in zip(SPLITS, counts):
-        for label in range(len(CLASSES)):
-            for _ in range(count):
+    numbers = itertools.count()
+
+    def samples(split):
+        for label in range(len(classes)):
+            for _ in range(per_split[split]):
                 frames_, wave, _ = render_sample(
                     rng, label, size, frames, fps, sample_rate,
                     picture_audio=picture_audio, **axes)
-                rel = f'videos/{split}/{index:05d}.mp4'
-                write_av_video(osp.join(out_dir, rel), frames_, fps, wave,
-                               sample_rate)
-                lines[split].append(f'{rel} {label}')
-                index += 1
-    for split in SPLITS:
-        with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(lines[split]) + '\n')
-    with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write('\n'.join(classes) + '\n')
+                yield next(numbers), (frames_, wave), label
+
+    def write(path, sample):
+        write_av_video(path, sample[0], fps, sample[1], sample_rate)
+
+    per_split = dict(zip(SPLITS, counts.tolist()))
+    written = write_labelled_splits(out_dir, samples, classes, write)
     meta = dict(classes=list(classes), sound_classes=list(SOUND_CLASSES),
                 num_per_class=num_per_class, frames=frames, fps=fps,
                 size=size, sample_rate=sample_rate, seed=seed,
                 picture_audio=picture_audio,
-                counts={s: len(lines[s]) for s in SPLITS}, variant=variant,
-                variant_axes=axes)
+                counts=written, variant=variant, variant_axes=axes)
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
     return meta

@@ -53,7 +53,8 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import write_labelled_splits
+from .labelled_splits import (check_decodes, seeded_samples,
+                              write_labelled_splits, write_video)
 from .variants import check_choice, check_positive, resolve_variant
 
 CLASSES = ('left_majority', 'right_majority')
@@ -260,8 +261,10 @@ def generate_moving_object_dataset(out_dir,
                               majority_counts=majority_counts, **axes)
         return clip, label
 
-    counts = write_labelled_splits(out_dir, sizes, render, CLASSES, seed,
-                                   frames, size, fps)
+    counts = write_labelled_splits(
+        out_dir, seeded_samples(sizes, render, seed), CLASSES,
+        write=lambda path, clip: write_video(path, clip, fps=fps),
+        check=lambda path: check_decodes(path, frames, size))
     meta = dict(num_videos=num_videos, frames=frames, size=size, seed=seed,
                 val_ratio=val_ratio, test_ratio=test_ratio,
                 majority_counts=majority_counts, fps=fps,

@@ -73,7 +73,8 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import write_labelled_splits
+from .labelled_splits import (check_decodes, seeded_samples,
+                              write_labelled_splits, write_video)
 from .small_object_parts import (BORDER_RGB, BRIGHTNESS, CLUTTERS, CUES,
                                  MOTION_GREY, MOTIONS, RING_RGB, TARGETS,
                                  min_period, render_clutter, render_path,
@@ -239,8 +240,10 @@ def generate_small_object_dataset(out_dir,
                               period=period, **axes)
         return clip, label
 
-    counts = write_labelled_splits(out_dir, sizes, render, classes, seed,
-                                   frames, size, fps)
+    counts = write_labelled_splits(
+        out_dir, seeded_samples(sizes, render, seed), classes,
+        write=lambda path, clip: write_video(path, clip, fps=fps),
+        check=lambda path: check_decodes(path, frames, size))
     meta = dict(
         num_videos=num_videos, frames=frames, size=size,
         object_size=object_size, period=period, seed=seed,

@@ -22,14 +22,15 @@ Layout written by :func:`generate_demo_dataset`::
         label_map.txt                  # one class name per line
         meta.json                      # parameters; written last
 """
+import itertools
 import json
-import os
 import os.path as osp
 
 import numpy as np
 
+from .labelled_splits import check_decodes, write_labelled_splits, write_video
+
 CLASSES = ('forward_moving_right', 'reversed_moving_left')
-SPLITS = ('train', 'val', 'test')
 
 
 def _smooth_noise(rng, size, cells, channels=3):
@@ -99,57 +100,6 @@ def render_clip(rng, size=64, frames=16):
     return out
 
 
-def write_video(path, frames, fps=8):
-    """Write ``uint8 [T, H, W, 3]`` RGB frames as lossless H.264 mp4.
-
-    Args:
-        path (str): Output ``.mp4`` file.
-        frames (numpy.ndarray): RGB frames; H and W must be even.
-        fps (int): Frame rate. Default: 8.
-    """
-    import av  # PyAV; imported here so that mmtin does not need it
-
-    height, width = frames.shape[1:3]
-    with av.open(path, mode='w', format='mp4') as container:
-        stream = container.add_stream(
-            'libx264',
-            rate=fps,
-            options=dict(crf='0', preset='veryfast', threads='1'))
-        stream.width, stream.height = width, height
-        stream.pix_fmt = 'yuv444p'
-        for frame in frames:
-            video_frame = av.VideoFrame.from_ndarray(frame, format='rgb24')
-            container.mux(stream.encode(video_frame))
-        container.mux(stream.encode())
-
-
-def _check_decodes(path, frames, size):
-    """Fail early if decord cannot read the written videos back.
-
-    decord 0.6.0 fails on some frame sizes (16, 24, 48 and 72 among the even
-    sizes up to 128) with "DECORDArrayCopyFromTo: The size must exactly
-    match".
-    """
-    try:
-        import decord
-    except ImportError:  # nothing to check against
-        return
-    try:
-        reader = decord.VideoReader(path)
-        shape = reader.get_batch([0]).shape
-        num_frames = len(reader)
-    except Exception as err:  # decord raises its own DECORDError
-        raise ValueError(
-            f'size={size}: decord cannot decode the videos written at this '
-            f'frame size ({err.__class__.__name__}: '
-            f'{(str(err).splitlines() or [""])[-1][-80:]}); choose another '
-            'size, e.g. 32, 64 or 96') from err
-    if num_frames != frames or tuple(shape[1:]) != (size, size, 3):
-        raise ValueError(
-            f'decord read {num_frames} frames of {tuple(shape[1:])} from '
-            f'{path}, expected {frames} of {(size, size, 3)}')
-
-
 def _split_sizes(num_pairs, val_ratio, test_ratio):
     n_val = int(round(num_pairs * val_ratio))
     n_test = int(round(num_pairs * test_ratio))
@@ -202,29 +152,20 @@ def generate_demo_dataset(out_dir,
         raise ValueError(f'frames must be >= 2, got {frames}')
     sizes = _split_sizes(num_videos // 2, val_ratio, test_ratio)
 
-    pair = 0
-    counts = {}
-    for split in SPLITS:
-        os.makedirs(osp.join(out_dir, 'videos', split), exist_ok=True)
-        lines = []
+    pairs = itertools.count()
+
+    def samples(split):
         for k in range(sizes[split]):
-            rng = np.random.default_rng([seed, pair])
+            rng = np.random.default_rng([seed, next(pairs)])
             clip = render_clip(rng, size=size, frames=frames)
             labels = rng.permutation(2)  # which twin gets the lower index
             for j, label in enumerate(labels):
-                rel = f'videos/{split}/{2 * k + j:05d}.mp4'
-                data = clip if label == 0 else clip[::-1]
-                write_video(osp.join(out_dir, rel), data, fps=fps)
-                lines.append(f'{rel} {label}')
-            pair += 1
-            if pair == 1:
-                _check_decodes(osp.join(out_dir, rel), frames, size)
-        with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-            f.write(''.join(line + '\n' for line in lines))
-        counts[split] = len(lines)
+                yield 2 * k + j, clip if label == 0 else clip[::-1], label
 
-    with open(osp.join(out_dir, 'label_map.txt'), 'w') as f:
-        f.write(''.join(name + '\n' for name in CLASSES))
+    counts = write_labelled_splits(
+        out_dir, samples, CLASSES,
+        write=lambda path, clip: write_video(path, clip, fps=fps),
+        check=lambda path: check_decodes(path, frames, size))
     meta = dict(
         num_videos=num_videos,
         frames=frames,

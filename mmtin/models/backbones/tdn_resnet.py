@@ -30,7 +30,7 @@ from mmengine.model.weight_init import (constant_init, initialize,
 from mmengine.utils.dl_utils.parrots_wrapper import _BatchNorm
 from torch import Tensor
 
-from mmtin.utils.ckpt_convert.torchvision_resnet import \
+from mmtin.ckpt_convert.torchvision_resnet import \
     load_torchvision_resnet
 
 from ..layers.separable_max_pool import SeparableMaxPool2d
@@ -234,7 +234,7 @@ class TDNResNet(BaseModule):
     def _torchvision_names(self) -> List[tuple]:
         """``(ConvModule, source prefix)`` for every ConvModule loaded from
         a torchvision ResNet; the prefix is in MMAction2's naming (see
-        :func:`~mmtin.utils.ckpt_convert.torchvision_resnet.
+        :func:`~mmtin.ckpt_convert.torchvision_resnet.
         torchvision_to_mmaction_key`); ``diff_layer1`` reads ``layer1``."""
         pairs = [(self.conv1, 'conv1')]
         for prefix in ['diff_layer1', 'layer1', 'layer2', 'layer3', 'layer4']:
@@ -246,7 +246,7 @@ class TDNResNet(BaseModule):
 
     def _load_torchvision(self, filename: str) -> None:
         """Load torchvision ResNet weights (see :meth:`init_weights`)
-        through :func:`~mmtin.utils.ckpt_convert.load_torchvision_resnet`,
+        through :func:`~mmtin.ckpt_convert.load_torchvision_resnet`,
         the loader TINResNet uses too."""
         logger = MMLogger.get_current_instance()
         state, unused = load_torchvision_resnet(filename)

@@ -17,7 +17,7 @@ from mmaction.registry import MODELS
 from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
 
-from mmtin.utils.ckpt_convert.torchvision_resnet import \
+from mmtin.ckpt_convert.torchvision_resnet import \
     load_torchvision_resnet
 from ..layers.interlaced_conv import interlace_block
 from ..utils.validators import check_int, check_num_segments

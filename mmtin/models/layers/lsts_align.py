@@ -16,7 +16,9 @@ OffsetInit = Union[str, Sequence[Sequence[float]], Tensor]
 
 
 def grid_offsets(num_offsets: int, radius: Optional[float] = None) -> Tensor:
-    """The integer-grid initialisation: a ``sqrt(N) x sqrt(N)`` grid.
+    """The integer-grid initialisation of the offsets: a ``sqrt(N) x
+    sqrt(N)`` grid. (The sampling positions built from the offsets are
+    :func:`mmtin.ops.lsts_align.sampling_grid`.)
 
     Args:
         num_offsets (int): ``N``, a perfect square.

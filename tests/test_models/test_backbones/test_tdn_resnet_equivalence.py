@@ -9,7 +9,7 @@ import mmtin  # noqa: F401
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_state_dict
 from mmtin.models.utils import is_deployed, switch_to_deploy
-from mmtin.utils.ckpt_convert.official_tdn import convert
+from mmtin.ckpt_convert.official_tdn import convert
 from tdn_official_reference import (RefBasicBlock, RefTSN, build_recognizer,
                                     official_checkpoint, randomize_)
 

@@ -14,7 +14,7 @@ import mmtin  # noqa: F401
 from mmaction.models.backbones import ResNet, ResNetTIN, ResNetTSM
 from mmtin.models import TINResNet
 from mmtin.models.layers import InterlacedConv, TemporalInterlace
-from mmtin.utils.ckpt_convert import torchvision_resnet
+from mmtin.ckpt_convert import torchvision_resnet
 
 
 def _tv_key(mm_key):

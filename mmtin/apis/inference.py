@@ -19,7 +19,7 @@ the error names ``test_pipeline`` and both fixes.
 import copy
 from typing import List, Optional
 
-from .config_checks import find_sampler, segment_problems
+from mmtin.utils.config_checks import find_sampler, segment_problems
 
 MULTI_CROPS = ('TenCrop', 'ThreeCrop', 'mmaction.TenCrop',
                'mmaction.ThreeCrop')
@@ -114,7 +114,7 @@ def inference_recognizer(model, video, test_pipeline: Optional = None):
                 'num_clips in the config\'s test_pipeline to a multiple of '
                 'num_segments, or call inference_recognizer(model, video, '
                 'test_pipeline=single_view_pipeline(model.cfg)) (from '
-                'mmtin.utils.inference) for one center-crop view')
+                'mmtin.apis) for one center-crop view')
         if test_pipeline is not None:
             init_default_scope(cfg.get('default_scope', 'mmaction'))
             test_pipeline = Compose(list(test_pipeline))

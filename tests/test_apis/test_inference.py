@@ -1,5 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""``mmtin.utils.inference``: a stock 25-clip TenCrop ``test_pipeline``
+"""``mmtin.apis.inference``: a stock 25-clip TenCrop ``test_pipeline``
 under a temporal model is named with its fix; the single-view pipeline
 runs."""
 import pytest
@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 import mmtin  # noqa: F401
 from mmaction.apis import init_recognizer
-from mmtin.utils.inference import (inference_recognizer,
+from mmtin.apis.inference import (inference_recognizer,
                                    pipeline_view_problems,
                                    single_view_pipeline)
 

@@ -8,11 +8,9 @@ import pytest
 import torch
 
 import mmtin  # noqa: F401
-from mmaction.registry import MODELS
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
-from mmtin.utils.ckpt_convert.official_tdn import convert
+from mmtin.apis import build_recognizer, load_checkpoint
+from mmtin.ckpt_convert.official_tdn import convert
 
 init_default_scope('mmaction')
 
@@ -101,9 +99,8 @@ def test_synthetic_table_matches_spec_counts():
 
 
 def _model(repo_root, name):
-    cfg = Config.fromfile(str(repo_root / 'configs' / name))
-    cfg.model.backbone.pretrained = None
-    return MODELS.build(cfg.model)
+    return build_recognizer(str(repo_root / 'configs' / name),
+                            init_weights=False)
 
 
 @pytest.mark.parametrize('name,blocks', [
@@ -124,7 +121,7 @@ def test_cli_output_loads_strictly(repo_root, tmp_path, monkeypatch, name,
                                       str(dst)])
     cli.main()
     model = _model(repo_root, name)
-    load_checkpoint(model, str(dst), map_location='cpu', strict=True)
+    load_checkpoint(model, str(dst))  # strict
     meta = torch.load(dst, weights_only=True)['meta']
     assert meta['depth'] == (101 if blocks[2] == 23 else 50)
     assert meta['num_classes'] == 174 and meta['epoch'] == 60

@@ -8,13 +8,10 @@ import sys
 
 import pytest
 import torch
-from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 import mmtin  # noqa: F401
-from mmaction.registry import MODELS
-from mmtin.utils.ckpt_convert import official_tin
+from mmtin.apis import build_recognizer
+from mmtin.ckpt_convert import official_tin
 
 R50 = ((64, 3), (128, 4), (256, 6), (512, 3))
 
@@ -113,6 +110,7 @@ def _convert_cli(repo_root, src, dst):
         timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_convert_then_strict_load(tmp_path, repo_root):
     official = official_state_dict()
     src, dst = tmp_path / 'official.pth.tar', tmp_path / 'tin_mmtin.pth'
@@ -128,11 +126,8 @@ def test_cli_convert_then_strict_load(tmp_path, repo_root):
     assert meta['epoch'] == 40 and meta['arch'] == 'resnet50'
     assert meta['best_prec1'] == pytest.approx(44.04)
 
-    init_default_scope('mmaction')
-    cfg = Config.fromfile(str(repo_root / 'configs/tin_r50_8x_sthv1.py'))
-    cfg.model.backbone.pretrained = None
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, str(dst), map_location='cpu', strict=True)
+    model = build_recognizer(str(repo_root / 'configs/tin_r50_8x_sthv1.py'),
+                             checkpoint=str(dst))  # strict
     ours = model.state_dict()
     assert len(ours) == len(official)
     for key, value in official.items():
@@ -152,6 +147,7 @@ def test_head_without_dropout_and_no_module_prefix():
     assert out['meta']['num_classes'] == 27
 
 
+@pytest.mark.slow
 def test_unexpected_keys_are_errors(tmp_path, repo_root):
     official = official_state_dict()
     official['module.base_model.layer1.0.conv1.net1.extra.weight'] = \
