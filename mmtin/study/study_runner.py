@@ -12,7 +12,7 @@ variants)::
 Stages run in-process (not as ``tools/train.py`` subprocesses): the chain
 of a row passes checkpoints from stage to stage, FLOPs are counted on the
 trained model, and the import cost is paid once. A stage is built as
-``tools/train.py`` builds it (:func:`mmtin.utils.prepare_datasets`,
+``tools/train.py`` builds it (:func:`mmtin.datasets.prepare_datasets`,
 ``runner_type``), seeded by ``randomness=dict(seed=S)``.
 
 Nothing is lost: a finished stage or row is never run again over its files.
@@ -268,7 +268,7 @@ class StudyRunner:
         from mmengine.runner import Runner
 
         from mmaction.registry import RUNNERS
-        from mmtin.utils import prepare_datasets
+        from mmtin.datasets import prepare_datasets
         prepare_datasets(cfg)
         if 'runner_type' in cfg:
             return RUNNERS.build(cfg)

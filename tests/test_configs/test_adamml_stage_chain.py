@@ -3,15 +3,31 @@
 generated dataset: the warm-up pre-trains the policy's backbones, the joint
 stage starts from them, and the fine-tuning stage (FreezeSubmodulesHook)
 leaves every policy parameter and buffer unchanged."""
+from pathlib import Path
+
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.runner import Runner
-from script_loader import load_script
 
 from mmtin.datasets.synthetic.audio_visual import \
     generate_audio_visual_dataset
+from mmtin.utils import replace_data_root, set_max_epochs
 
-ev = load_script('tools/analysis/adamml_evidence.py')
+
+CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs' / 'adamml'
+
+
+def _stage_cfg(name, data, work_dir, load_from):
+    """The committed stage config, on ``data``, 1 epoch, no validation."""
+    cfg = Config.fromfile(CONFIG_DIR / f'adamml_demo_{name}.py')
+    replace_data_root(cfg, data)
+    set_max_epochs(cfg, 1)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.work_dir, cfg.load_from = work_dir, load_from
+    cfg.randomness = dict(seed=0)
+    cfg.log_level = 'WARNING'
+    return cfg
 
 
 def _policy_state(ckpt):
@@ -27,7 +43,7 @@ def test_warmup_joint_finetune_chain(tmp_path):
     generate_audio_visual_dataset(data, num_per_class=3, frames=8, seed=0)
     ckpt, states, losses = None, {}, {}
     for name in ('warmup', 'joint', 'finetune'):
-        cfg = ev._build_cfg(name, data, str(tmp_path / name), 0, 1, ckpt)
+        cfg = _stage_cfg(name, data, str(tmp_path / name), ckpt)
         cfg.train_dataloader.num_workers = 0
         cfg.train_dataloader.persistent_workers = False
         runner = Runner.from_cfg(cfg)
