@@ -91,10 +91,16 @@ class Runner:
         self.batch = _batch(inputs)
         self.samples = [ActionDataSample() for _ in range(self.batch)]
         self.compile_s = None
+        self.amp = None
 
     def call(self):
-        """The timed call: ``predict`` (or the stream over the clip)."""
-        return self._stream() if self.stream else self._predict()
+        """The timed call: ``predict`` (or the stream over the clip), under
+        ``torch.autocast`` when :attr:`amp` is a dtype."""
+        if self.amp is None:
+            return self._stream() if self.stream else self._predict()
+        device = next(self.model.parameters()).device.type
+        with torch.autocast(device, dtype=self.amp):
+            return self._stream() if self.stream else self._predict()
 
     def _predict(self):
         with torch.no_grad():
@@ -220,7 +226,7 @@ def efficiency_table(rows: Sequence[Dict]) -> str:
 
 def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                    repeats: int = 10, warmup: int = 2, device='cpu',
-                   compiled: bool = False,
+                   compiled: bool = False, amp: Optional[torch.dtype] = None,
                    log: Callable[[str], None] = print) -> List[Dict]:
     """Rows of every case at every batch size (and compiled copies).
 
@@ -233,6 +239,9 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
         device (str): Device. Default: 'cpu'.
         compiled (bool): Add a ``torch.compile`` row after each eager one
             (compile time in ``*_compile_s``). Default: False.
+        amp (torch.dtype, optional): Run both sides under
+            ``torch.autocast`` with this dtype (rows named ``... (amp
+            bfloat16)``). Default: None.
         log (Callable): Progress printer. Default: print.
 
     Returns:
@@ -243,7 +252,11 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
         for batch in batches:
             log(f'timing {case.name} ({case.scale}), batch {batch}')
             system, plain = case.build(batch, device)
-            rows.append(efficiency_row(case.name, case.scale, system, plain,
+            name = case.name
+            if amp is not None:
+                system.amp = plain.amp = amp
+                name = f'{name} (amp {str(amp).split(".")[-1]})'
+            rows.append(efficiency_row(name, case.scale, system, plain,
                                        repeats, warmup, device, case.goal))
             if compiled:
                 system = copy.copy(system)
@@ -251,6 +264,6 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                 for side in (system, plain):
                     side.compile(device)
                 rows.append(efficiency_row(
-                    f'{case.name} (compiled)', case.scale, system, plain,
+                    f'{name} (compiled)', case.scale, system, plain,
                     repeats, warmup, device, case.goal))
     return rows

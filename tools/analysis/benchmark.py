@@ -12,7 +12,8 @@ Usage::
         [--deploy] [--depth D] [--ref NAME ...] [--out bench.json] \
         [--plot out.png --accuracy-json results.json] [--cfg-options k=v]
     python tools/analysis/benchmark.py --preset efficiency [--json OUT.json] \
-        [--scale published demo] [--batches 1 8] [--compile] [--only NAME]
+        [--scale published demo] [--batches 1 8] [--compile] \
+        [--amp bf16|fp16] [--only NAME ...]
 
 Models are config files (built without pretrained downloads; every
 ``num_segments`` set to ``--frames`` when given) or names built in
@@ -125,6 +126,8 @@ def build_parser():
                         help='efficiency preset: batch sizes')
     parser.add_argument('--compile', action='store_true',
                         help='efficiency preset: add torch.compile rows')
+    parser.add_argument('--amp', choices=['bf16', 'fp16'], default=None,
+                        help='efficiency preset: autocast both sides')
     parser.add_argument('--only', nargs='+', default=None,
                         help='efficiency preset: rows whose name contains '
                         'one of these')
@@ -279,8 +282,9 @@ def run_efficiency_preset(args, device):
     if args.only:
         cases = [c for c in cases if any(k in c.name for k in args.only)]
     torch.manual_seed(0)
+    amp = dict(bf16=torch.bfloat16, fp16=torch.float16).get(args.amp)
     rows = run_efficiency(cases, args.batches, args.repeats, args.warmup,
-                          device, compiled=args.compile)
+                          device, compiled=args.compile, amp=amp)
     header = (f'device: {args.device}; torch {torch.__version__}; '
               f'{torch.get_num_threads()} threads; median of {args.repeats} '
               f'interleaved rounds (warmup {args.warmup}), system and plain '
