@@ -7,8 +7,9 @@ Published scale (the papers' backbones and input sizes):
   glancer, ResNet-50 focuser on 128 x 128 patches of 224 x 224 frames,
   16 frames) against TSN-R50 on the full frames (the focuser's network
   on every whole frame); once without and once with early exit;
-* AdaMML (ResNet-50 RGB and motion, MobileNetV2 audio, 8 segments at 224,
-  the demo's policy) against the same model with ``keep_all=True``;
+* AdaMML (``_base_/models/adamml_r50_mnv2.py``: ResNet-50 RGB and motion
+  (2 frames, see ``_adamml``), MobileNetV2 audio (128 x 128), MobileNetV2
+  policy; 8 segments at 224) against the same weights with ``keep_all=True``;
 * LSTS propagation (``lsts_propagation_r50_8x_k400.py``) against the same
   ResNet-50 with ``keyframe_interval=1`` (full backbone on every frame);
 * TDN-R50 (deploy form) against TSN-R50 and TIN-R50 against TSM-R50
@@ -114,21 +115,20 @@ def _half_confident(model, x) -> float:
 def _adamml(published: bool):
 
     def build(batch, device):
-        cfg = _config_model('adamml/_base_adamml_demo.py')
-        seg, size, audio = (8, 224, 128) if published else (4, 32, 16)
-        if published:
-            head = cfg['subnets']['rgb']['cls_head']
-            r50 = dict(type='mmpretrain.ResNet', depth=50, norm_eval=False)
-            for key in ('rgb', 'motion'):
-                cfg['subnets'][key] = dict(
-                    backbone=r50, cls_head=dict(head, in_channels=2048))
-            cfg['subnets']['audio'] = dict(
-                backbone=dict(type='mmpretrain.MobileNetV2'),
-                cls_head=dict(head, in_channels=1280), repeat_channels=3)
+        if published:  # R50 RGB / R50 motion / MobileNetV2 audio
+            cfg = _config_model('_base_/models/adamml_r50_mnv2.py')
+            # motion of 2 frames (3 difference channels): the config's
+            # 12-channel motion R50 does not fit its 3-channel policy
+            # MobileNetV2; the first convolution is all that changes
+            cfg['subnets']['motion']['backbone']['in_channels'] = 3
+            seg, size, clip, audio = 8, 224, 2, 128
+        else:
+            cfg = _config_model('adamml/_base_adamml_demo.py')
+            seg, size, clip, audio = 4, 32, 2, 16
         torch.manual_seed(0)
         inputs = dict(
             rgb=torch.randn(batch, seg, 3, size, size),
-            motion=torch.randn(batch, seg, 2, 3, size, size),
+            motion=torch.randn(batch, seg, clip, 3, size, size),
             audio=torch.randn(batch, seg, 1, audio, audio))
         inputs = {k: v.to(device) for k, v in inputs.items()}
         system = _build(cfg).to(device)
