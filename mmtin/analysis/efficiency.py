@@ -202,7 +202,8 @@ def efficiency_table(rows: Sequence[Dict]) -> str:
     heads = [
         'row', 'scale', 'batch', 'system ms (\u00b1 IQR/2)',
         'plain ms (\u00b1 IQR/2)', 'stream ms/frame', 'clips/s',
-        'FLOPs ratio', 'latency ratio', 'latency - FLOPs', 'peak mem ratio', 'peak MB (system / plain)',
+        'FLOPs ratio', 'latency ratio', 'latency - FLOPs', 'peak mem ratio',
+        'peak MB (system / plain)',
         'compile s (system / plain)', 'goal'
     ]
     body = []

@@ -66,3 +66,23 @@ def test_cases_cover_every_system_at_both_scales():
         c.name for c in efficiency_cases('published'))
     with pytest.raises(ValueError, match='scale'):
         efficiency_cases('huge')
+
+
+@pytest.mark.slow
+def test_compiled_rows_report_compile_time_and_unit_flops():
+    """``compiled=True`` adds a row per case with ``torch.compile``d sides
+    (inductor) and their first-call (compile) time."""
+    from mmtin.analysis.efficiency import run_efficiency
+    from mmtin.analysis.efficiency_cases import EfficiencyCase
+    model = _tiny_tsn()
+
+    def build(batch, device):
+        x = torch.randn(batch, 2, 3, 32, 32)
+        return Runner('a', model, x), Runner('b', model, x)
+
+    rows = run_efficiency([EfficiencyCase('tsn', 'demo', build)],
+                          batches=(1, ), repeats=1, warmup=0,
+                          compiled=True, log=lambda msg: None)
+    assert [r['name'] for r in rows] == ['tsn', 'tsn (compiled)']
+    assert rows[0]['system_compile_s'] is None
+    assert rows[1]['system_compile_s'] > 0 and rows[1]['flops_ratio'] == 1.0

@@ -58,12 +58,6 @@ def test_compiled_predictions_equal_eager(family):
     _assert_compiled_equal(model, x)
 
 
-def test_compiled_tdn_deploy_form_equals_eager():
-    from mmtin.models.utils import switch_to_deploy
-    model, x = _tiny('tdn')
-    _assert_compiled_equal(switch_to_deploy(model.eval()), x)
-
-
 def test_compiled_movinet_stream_step_equals_eager():
     model, _ = _tiny('stream')
     model.eval()
