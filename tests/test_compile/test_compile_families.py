@@ -4,7 +4,15 @@ tiny model predicts what it predicts in eager mode.
 
 Graph breaks are allowed (the data samples of ``predict`` are Python
 objects); errors and different predictions are not.
+
+Inductor compiles each tiny model in 45-180 s on a busy 2-core CPU, so the
+``slow`` run compiles TIN and MoViNet (about 2 minutes); the other families
+(TDN, ResNet-RS, the MoViNet stream, AdaFocus, AdaMML, LSTS) run with
+``MMTIN_COMPILE_ALL=1`` (on a quiet machine: each passed here, cold
+compile times in the commit message).
 """
+import os
+
 import pytest
 import torch
 from mmaction.registry import MODELS
@@ -16,6 +24,9 @@ import mmtin  # noqa: F401
 from export_tiny_configs import TINY
 
 pytestmark = pytest.mark.slow
+heavy = pytest.mark.skipif(
+    os.environ.get('MMTIN_COMPILE_ALL') != '1',
+    reason='compiles for minutes on a CPU: set MMTIN_COMPILE_ALL=1')
 
 
 def _samples(n):
@@ -51,13 +62,17 @@ def _tiny(family):
     return model, torch.randn(shape)
 
 
-@pytest.mark.parametrize('family', ['tin', 'tdn', 'movinet',
-                                    'resnet3d_rs'])
+@pytest.mark.parametrize('family', [
+    'tin', 'movinet',
+    pytest.param('tdn', marks=heavy),
+    pytest.param('resnet3d_rs', marks=heavy)
+])
 def test_compiled_predictions_equal_eager(family):
     model, x = _tiny(family)
     _assert_compiled_equal(model, x)
 
 
+@heavy
 def test_compiled_movinet_stream_step_equals_eager():
     model, _ = _tiny('stream')
     model.eval()
@@ -78,6 +93,7 @@ def test_compiled_movinet_stream_step_equals_eager():
     torch.testing.assert_close(compiled, eager, rtol=1e-4, atol=1e-5)
 
 
+@heavy
 def test_compiled_adafocus_with_early_exit_equals_eager():
     from test_models.test_recognizers.test_adafocus_recognizer import (
         batch, build)
@@ -86,6 +102,7 @@ def test_compiled_adafocus_with_early_exit_equals_eager():
     _assert_compiled_equal(model, batch(n=2), n=2)
 
 
+@heavy
 def test_compiled_adamml_equals_eager():
     from adamml_helpers import tiny_inputs, tiny_model_cfg
     torch.manual_seed(0)
@@ -93,6 +110,7 @@ def test_compiled_adamml_equals_eager():
     _assert_compiled_equal(model, tiny_inputs(num=2), n=2)
 
 
+@heavy
 def test_compiled_lsts_propagation_equals_eager():
     from test_models.test_recognizers.test_lsts_propagation import _build
     torch.manual_seed(0)

@@ -27,7 +27,12 @@ def _loader(n=2):
 
 def test_runner_compile_true_trains_and_tests_tin(tmp_path):
     model = Config.fromstring(TINY['tin'][0], '.py').model.to_dict()
-    model['backbone']['pretrained'] = None
+    # one residual stage (two TIN blocks): compiling forward + backward of
+    # the whole ResNet-18 takes minutes on a CPU
+    model['backbone'].update(pretrained=None, num_stages=1,
+                             out_indices=(0, ), strides=(1, ),
+                             dilations=(1, ))
+    model['cls_head']['in_channels'] = 64
     runner = Runner(
         model=model,
         work_dir=str(tmp_path),
