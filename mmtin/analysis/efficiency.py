@@ -92,10 +92,34 @@ class Runner:
         self.samples = [ActionDataSample() for _ in range(self.batch)]
         self.compile_s = None
         self.amp = None
+        self.session = None
+
+    @property
+    def exportable(self) -> bool:
+        """One tensor in, scores out (not adaptive, not a stream)."""
+        return not (self.stream or self.adaptive
+                    or isinstance(self.inputs, dict))
+
+    def to_onnxruntime(self, threads: Optional[int] = None) -> 'Runner':
+        """A copy whose :meth:`call` runs the scores forward
+        (``RecognizerScores``, as ``tools/deployment/export_onnx.py``)
+        exported to ONNX in onnxruntime (CPU)."""
+        from mmtin.deployment import RecognizerScores, export_onnx
+        from mmtin.deployment import ort_session
+        runner = copy.copy(self)
+        data = export_onnx(RecognizerScores(self.model).eval(),
+                           [self.inputs])
+        runner.session = ort_session(data, threads)
+        runner.feed = {
+            runner.session.get_inputs()[0].name: self.inputs.cpu().numpy()
+        }
+        return runner
 
     def call(self):
         """The timed call: ``predict`` (or the stream over the clip), under
         ``torch.autocast`` when :attr:`amp` is a dtype."""
+        if self.session is not None:
+            return self.session.run(None, self.feed)
         if self.amp is None:
             return self._stream() if self.stream else self._predict()
         device = next(self.model.parameters()).device.type
@@ -183,7 +207,9 @@ def efficiency_row(name: str, scale: str, system: Runner, plain: Runner,
         row[f'{key}_spread'] = _spread(times[key])
         row[f'{key}_clips_per_s'] = side.batch / median
         row[f'{key}_flops'] = side.flops()
-        row[f'{key}_peak_bytes'] = peak_memory(side.call, device)
+        # onnxruntime allocates outside torch: no peak
+        row[f'{key}_peak_bytes'] = None if side.session is not None \
+            else peak_memory(side.call, device)
         row[f'{key}_compile_s'] = side.compile_s
     if system.stream:
         frames = system.inputs.shape[3]
@@ -191,8 +217,8 @@ def efficiency_row(name: str, scale: str, system: Runner, plain: Runner,
         row['system_ms_per_frame'] = row['system_ms'] / frames
     row['flops_ratio'] = row['system_flops'] / row['plain_flops']
     row['latency_ratio'] = row['system_ms'] / row['plain_ms']
-    row['peak_mem_ratio'] = (row['system_peak_bytes'] /
-                             max(row['plain_peak_bytes'], 1))
+    row['peak_mem_ratio'] = None if system.session is not None else (
+        row['system_peak_bytes'] / max(row['plain_peak_bytes'], 1))
     row['latency_minus_flops'] = row['latency_ratio'] - row['flops_ratio']
     return row
 
@@ -219,6 +245,7 @@ def efficiency_table(rows: Sequence[Dict]) -> str:
             fmt(r['flops_ratio'], '.3f'), fmt(r['latency_ratio'], '.3f'),
             fmt(r['latency_minus_flops'], '+.3f'),
             fmt(r['peak_mem_ratio'], '.3f'),
+            None if r['system_peak_bytes'] is None else
             f"{r['system_peak_bytes'] / 2**20:.3g} / "
             f"{r['plain_peak_bytes'] / 2**20:.3g}", compile_s, r['goal']
         ])
@@ -228,6 +255,7 @@ def efficiency_table(rows: Sequence[Dict]) -> str:
 def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                    repeats: int = 10, warmup: int = 2, device='cpu',
                    compiled: bool = False, amp: Optional[torch.dtype] = None,
+                   onnxruntime: bool = False,
                    log: Callable[[str], None] = print) -> List[Dict]:
     """Rows of every case at every batch size (and compiled copies).
 
@@ -243,6 +271,9 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
         amp (torch.dtype, optional): Run both sides under
             ``torch.autocast`` with this dtype (rows named ``... (amp
             bfloat16)``). Default: None.
+        onnxruntime (bool): Add an onnxruntime row (CPU, torch's thread
+            count) after each eager one whose sides both export (one
+            tensor in, scores out: TIN/TSM, TDN/TSN). Default: False.
         log (Callable): Progress printer. Default: print.
 
     Returns:
@@ -259,6 +290,13 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                 name = f'{name} (amp {str(amp).split(".")[-1]})'
             rows.append(efficiency_row(name, case.scale, system, plain,
                                        repeats, warmup, device, case.goal))
+            if onnxruntime and system.exportable and plain.exportable:
+                threads = torch.get_num_threads()
+                rows.append(efficiency_row(
+                    f'{name} (onnxruntime)', case.scale,
+                    system.to_onnxruntime(threads),
+                    plain.to_onnxruntime(threads), repeats, warmup, 'cpu',
+                    case.goal))
             if compiled:
                 system = copy.copy(system)
                 plain = copy.copy(plain)

@@ -13,7 +13,7 @@ Usage::
         [--plot out.png --accuracy-json results.json] [--cfg-options k=v]
     python tools/analysis/benchmark.py --preset efficiency [--json OUT.json] \
         [--scale published demo] [--batches 1 8] [--compile] \
-        [--amp bf16|fp16] [--only NAME ...]
+        [--amp bf16|fp16] [--onnxruntime] [--only NAME ...]
 
 Models are config files (built without pretrained downloads; every
 ``num_segments`` set to ``--frames`` when given) or names built in
@@ -51,7 +51,8 @@ the backbone on every frame, TDN-R50 deploy vs TSN-R50, TIN-R50 vs
 TSM-R50, MoViNet-A0/A2 stream vs base on 8 and 64 frames) through the real
 ``predict`` path, interleaved, at every ``--batches`` size and ``--scale``,
 and prints FLOPs, latency and peak-memory ratios with the spread;
-``--compile`` adds ``torch.compile`` rows (compile time separately);
+``--compile`` adds ``torch.compile`` rows (compile time separately),
+``--onnxruntime`` onnxruntime rows of the exportable pairs;
 ``--json`` (= ``--out``) writes the rows.
 """
 import argparse
@@ -284,7 +285,8 @@ def run_efficiency_preset(args, device):
     torch.manual_seed(0)
     amp = dict(bf16=torch.bfloat16, fp16=torch.float16).get(args.amp)
     rows = run_efficiency(cases, args.batches, args.repeats, args.warmup,
-                          device, compiled=args.compile, amp=amp)
+                          device, compiled=args.compile, amp=amp,
+                          onnxruntime=args.onnxruntime)
     header = (f'device: {args.device}; torch {torch.__version__}; '
               f'{torch.get_num_threads()} threads; median of {args.repeats} '
               f'interleaved rounds (warmup {args.warmup}), system and plain '
