@@ -52,6 +52,9 @@ PRESETS: Dict[str, dict] = {
         models=[f'configs/demo/{m}_r18_demo.py'
                 for m in ('tsn', 'tsm', 'tin', 'tdn')],
         frames=8, input_size=32, repeats=20, warmup=3),
+    # each system against its plain model (mmtin.analysis.efficiency)
+    'efficiency': dict(repeats=10, warmup=2, batches=[1, 8],
+                       scale=['published', 'demo']),
     'onnx': dict(
         models=['tin-r50', 'tsm-r50', 'tdn-r50', 'tsn-r50'], frames=8,
         input_size=224, num_classes=400, repeats=5, warmup=1,

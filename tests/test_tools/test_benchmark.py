@@ -199,3 +199,27 @@ def test_stream_latency_and_onnxruntime_columns(repo_root, capsys):
                 'published GFLOPs', 'onnxruntime / TSN-R18'):
         assert f' {col} |' in header
     assert 'train ms' not in header
+
+
+def test_efficiency_preset_json_rows(repo_root, tmp_path, capsys):
+    """``--preset efficiency`` at demo scale, one pair, one timed round:
+    the JSON is a list of rows with the contract keys, one per batch, each
+    followed by its onnxruntime row (no torch peak memory there)."""
+    tool = _load_tool(repo_root)
+    out = tmp_path / 'eff.json'
+    tool.main([
+        '--preset', 'efficiency', '--scale', 'demo', '--batches', '1', '2',
+        '--only', 'TIN-R18', '--repeats', '1', '--warmup', '0',
+        '--threads', '1', '--onnxruntime', '--json', str(out)
+    ])
+    rows = json.loads(out.read_text())
+    assert [(r['batch'], r['name'].endswith('(onnxruntime)'))
+            for r in rows] == [(1, False), (1, True), (2, False), (2, True)]
+    for row in rows:
+        assert {'name', 'flops_ratio', 'latency_ratio', 'peak_mem_ratio',
+                'batch', 'scale'} <= set(row)
+        assert row['scale'] == 'demo' and row['name'].startswith('TIN-R18')
+        assert row['flops_ratio'] == pytest.approx(1.0, rel=0.01)
+        assert row['latency_ratio'] > 0
+    assert rows[0]['peak_mem_ratio'] > 0 and rows[1]['peak_mem_ratio'] is None
+    assert '| TIN-R18 vs TSM-R18 (onnxruntime) |' in capsys.readouterr().out

@@ -4,13 +4,16 @@
 Usage::
 
     python tools/analysis/benchmark.py [CONFIG ...] [--models NAME ...] \
-        [--preset tin|tdn|movinet-rs|demo|onnx] [--frames 8] \
+        [--preset tin|tdn|movinet-rs|demo|onnx|efficiency] [--frames 8] \
         [--input-size 224] [--batch 1] [--repeats 20] [--warmup 3] \
         [--device cpu|cuda] [--threads N] [--clock wall|process] \
         [--no-infer] [--no-train] [--no-flops] [--flop-check] \
         [--flops-frames K] [--stream-latency [--chunk 1]] [--onnxruntime] \
         [--deploy] [--depth D] [--ref NAME ...] [--out bench.json] \
         [--plot out.png --accuracy-json results.json] [--cfg-options k=v]
+    python tools/analysis/benchmark.py --preset efficiency [--json OUT.json] \
+        [--scale published demo] [--batches 1 8] [--compile] \
+        [--amp bf16|fp16] [--onnxruntime] [--only NAME ...]
 
 Models are config files (built without pretrained downloads; every
 ``num_segments`` set to ``--frames`` when given) or names built in
@@ -40,6 +43,17 @@ plain models).
 options override it (``--preset tin --repeats 3``). ``--plot`` draws top-1
 (``--accuracy-json``, from ``tools/analysis/seed_study.py``; matched by
 config file name) against inference latency.
+
+``--preset efficiency`` times each system of mmtin against its plain model
+(:mod:`mmtin.analysis.efficiency_cases`: AdaFocus with and without early
+exit vs TSN on whole frames, AdaMML vs ``keep_all``, LSTS propagation vs
+the backbone on every frame, TDN-R50 deploy vs TSN-R50, TIN-R50 vs
+TSM-R50, MoViNet-A0/A2 stream vs base on 8 and 64 frames) through the real
+``predict`` path, interleaved, at every ``--batches`` size and ``--scale``,
+and prints FLOPs, latency and peak-memory ratios with the spread;
+``--compile`` adds ``torch.compile`` rows (compile time separately),
+``--onnxruntime`` onnxruntime rows of the exportable pairs;
+``--json`` (= ``--out``) writes the rows.
 """
 import argparse
 import json
@@ -103,7 +117,20 @@ def build_parser():
                         'the --ref names), e.g. 18 for a quick run')
     parser.add_argument('--ref', nargs='+', default=None,
                         help='reference rows of the ratio columns')
-    parser.add_argument('--out', help='write the results as JSON here')
+    parser.add_argument('--out', '--json', dest='out',
+                        help='write the results as JSON here')
+    parser.add_argument('--scale', nargs='+', default=None,
+                        choices=['published', 'demo'],
+                        help='efficiency preset: scales to run')
+    parser.add_argument('--batches', nargs='+', type=int, default=None,
+                        help='efficiency preset: batch sizes')
+    parser.add_argument('--compile', action='store_true',
+                        help='efficiency preset: add torch.compile rows')
+    parser.add_argument('--amp', choices=['bf16', 'fp16'], default=None,
+                        help='efficiency preset: autocast both sides')
+    parser.add_argument('--only', nargs='+', default=None,
+                        help='efficiency preset: rows whose name contains '
+                        'one of these')
     parser.add_argument('--plot', help='accuracy-vs-latency PNG to write')
     parser.add_argument('--accuracy-json',
                         help='top-1 per config (seed_study.py output)')
@@ -119,6 +146,12 @@ def parse_args(argv=None):
         parser.set_defaults(**PRESETS[args.preset])
         args = parser.parse_args(argv)
     args.models = list(args.configs) + list(args.models)
+    if args.preset == 'efficiency':
+        if args.models:
+            parser.error('--preset efficiency builds its own models')
+        if any(b < 1 for b in args.batches):
+            parser.error('--batches must be >= 1')
+        return args
     if not args.models:
         parser.error('nothing to benchmark: give configs, --models or '
                      '--preset')
@@ -240,6 +273,32 @@ def plot_accuracy_latency(rows, accuracies, path, title):
     plt.close(fig)
 
 
+def run_efficiency_preset(args, device):
+    """``--preset efficiency``: print the table, write ``--json``."""
+    from mmtin.analysis.efficiency import efficiency_table, run_efficiency
+    from mmtin.analysis.efficiency_cases import efficiency_cases
+    cases = [c for scale in args.scale for c in efficiency_cases(scale)]
+    if args.only:
+        cases = [c for c in cases if any(k in c.name for k in args.only)]
+    torch.manual_seed(0)
+    amp = dict(bf16=torch.bfloat16, fp16=torch.float16).get(args.amp)
+    rows = run_efficiency(cases, args.batches, args.repeats, args.warmup,
+                          device, compiled=args.compile, amp=amp,
+                          onnxruntime=args.onnxruntime)
+    header = (f'device: {args.device}; torch {torch.__version__}; '
+              f'{torch.get_num_threads()} threads; median of {args.repeats} '
+              f'interleaved rounds (warmup {args.warmup}), system and plain '
+              'model in one loop')
+    print(header)
+    print('ratios: system / plain model; latency - FLOPs: the goal of '
+          'adaptive systems is <= 0.15\n')
+    print(efficiency_table(rows))
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(rows, f, indent=2)
+    return rows
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.device.startswith('cuda') and not torch.cuda.is_available():
@@ -247,6 +306,8 @@ def main(argv=None):
     device = torch.device(args.device)
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.preset == 'efficiency':
+        return run_efficiency_preset(args, device)
     if args.clock == 'process' and (device.type != 'cpu'
                                     or torch.get_num_threads() != 1):
         raise ValueError('--clock process needs --device cpu --threads 1')

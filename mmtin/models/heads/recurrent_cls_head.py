@@ -69,8 +69,22 @@ class RecurrentClsHead(BaseHead):
                 'RecurrentClsHead expects [N, T, in_channels='
                 f'{self.in_channels}] features, got {tuple(x.shape)}; set '
                 'cls_head.in_channels')
-        h, _ = self.gru(x)
-        return self.fc_cls(self.dropout(h))
+        return self.step(x)[0]
+
+    def step(self, x: torch.Tensor, hidden: Optional[torch.Tensor] = None):
+        """Per-step logits from a GRU state (frame-by-frame runs).
+
+        Args:
+            x (torch.Tensor): ``[N, T, in_channels]`` per-frame features.
+            hidden (torch.Tensor, optional): GRU state ``[1, N, hidden]``
+                after the frames before these. Default: None.
+
+        Returns:
+            tuple: ``[N, T, num_classes]`` logits and the GRU state after
+            the last frame.
+        """
+        h, hidden = self.gru(x, hidden)
+        return self.fc_cls(self.dropout(h)), hidden
 
     def loss_by_feat(self, cls_scores: torch.Tensor,
                      data_samples: SampleList) -> Dict:

@@ -150,16 +150,22 @@ class AdaFocusPolicy(BaseModule):
             self.actor = nn.Linear(hidden_channels, action_dim)
             self.critic = nn.Linear(hidden_channels, 1)
 
-    def forward(self, feats: torch.Tensor) -> Dict[str, torch.Tensor]:
+    def forward(self, feats: torch.Tensor,
+                hidden: Optional[torch.Tensor] = None
+                ) -> Dict[str, torch.Tensor]:
         """Encode every frame's glance map and run the GRU over frames.
 
         Args:
             feats (torch.Tensor): ``[N, T, C, h, w]`` glance feature maps.
+            hidden (torch.Tensor, optional): GRU state ``[1, N, hidden]``
+                after the frames before these (frame-by-frame runs, e.g.
+                early exit). Default: None (the clip starts here).
 
         Returns:
             dict: ``centers`` ``[N, T, 2]`` in ``[0, 1]`` (continuous), or
             ``logits`` ``[N, T, action_dim]`` and ``values`` ``[N, T]``
-            (discrete).
+            (discrete); ``hidden``, the GRU state after the last frame
+            (recurrent actor; None for ``actor_type='conv'``).
         """
         expected = (self.in_channels, ) + self.feat_size
         if feats.dim() != 5 or tuple(feats.shape[2:]) != expected:
@@ -172,10 +178,12 @@ class AdaFocusPolicy(BaseModule):
             return self._conv_forward(feats)
         x = self.reduce(feats.flatten(0, 1)).flatten(1)
         x = self.fc_act(self.fc(x)).view(n, t, -1)
-        h, _ = self.gru(x)
+        h, hidden = self.gru(x, hidden)
         if self.action_type == 'continuous':
-            return dict(centers=torch.sigmoid(self.regressor(h)))
-        return dict(logits=self.actor(h), values=self.critic(h).squeeze(-1))
+            return dict(centers=torch.sigmoid(self.regressor(h)),
+                        hidden=hidden)
+        return dict(logits=self.actor(h), values=self.critic(h).squeeze(-1),
+                    hidden=hidden)
 
     def _conv_forward(self, feats):
         n, t = feats.shape[:2]
@@ -183,12 +191,12 @@ class AdaFocusPolicy(BaseModule):
         scores = self.scorer(flat).flatten(1).view(n, t, -1)  # [N, T, h*w]
         if self.action_type == 'discrete':
             values = self.critic(flat.mean((2, 3))).view(n, t)
-            return dict(logits=scores, values=values)
+            return dict(logits=scores, values=values, hidden=None)
         # soft-argmax: expected cell (x, y) of the score map, in [0, 1]
         g = self.grid
         cells = torch.arange(g * g, device=feats.device)
         pos = self.action_positions(cells).to(scores.dtype)  # [h*w, 2]
-        return dict(centers=scores.softmax(-1) @ pos)
+        return dict(centers=scores.softmax(-1) @ pos, hidden=None)
 
     def action_positions(self, actions: torch.Tensor) -> torch.Tensor:
         """Map discrete actions to patch positions ``(x, y)`` in ``[0, 1]``.

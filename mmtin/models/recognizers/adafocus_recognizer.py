@@ -13,6 +13,12 @@ AdaFocusV2 (CVPR 2022). Per frame ``t`` of a clip:
    logits after every frame; ``predict`` returns the last step's (or,
    with ``test_cfg.exit_threshold``, the first confident step's) scores.
 
+Early exit is real with 2D backbones: ``predict`` then runs frame by frame
+and stops computing for a clip at its exit step (the running batch is
+compacted, :func:`adafocus_early_exit`). Backbones that mix frames
+(TSM/TIN, which have ``num_segments``) need the whole clip, so they run
+every frame and are charged for every frame.
+
 Training stages differ only in what is frozen (``FreezeSubmodulesHook``,
 the one freezing convention): ``train_step`` runs the V1 PPO update while
 the policy has trainable parameters, and the classification update while
@@ -28,11 +34,10 @@ from torch.distributions import Categorical
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmtin.ops import patch_crop
+from ..utils.adafocus_config import check_adafocus_cfg
+from ..utils.early_exit import adafocus_early_exit, first_confident_step
 from ..utils.flops import adafocus_flops
 from .base_adaptive_recognizer import BaseAdaptiveRecognizer
-
-PATCH_MODES = ('v2', 'v1', 'random', 'center')
-
 
 def _feature_map(out):
     """Last output of a backbone (tuple outputs: the last stage)."""
@@ -108,7 +113,7 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
                  test_cfg: Optional[Dict] = None,
                  data_preprocessor: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
-        self._check_cfg(glancer, focuser, policy, num_segments, patch_size,
+        check_adafocus_cfg(glancer, focuser, policy, num_segments, patch_size,
                         glance_size, frame_size, patch_mode)
         if data_preprocessor is None:
             data_preprocessor = dict(type='ActionDataPreprocessor')
@@ -133,35 +138,6 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
             raise ValueError(f'test_cfg has unknown keys {sorted(unknown)}')
         self._flops_cache = {}
 
-    @staticmethod
-    def _check_cfg(glancer, focuser, policy, num_segments, patch_size,
-                   glance_size, frame_size, patch_mode):
-        if patch_mode not in PATCH_MODES:
-            raise ValueError(f'patch_mode must be one of {PATCH_MODES}, '
-                             f'got {patch_mode!r}')
-        for key, cfg in (('glancer', glancer), ('focuser', focuser)):
-            segs = cfg.get('num_segments') if isinstance(cfg, dict) else None
-            if segs is not None and segs != num_segments:
-                raise ValueError(
-                    f'{key}.num_segments={segs} disagrees with the '
-                    f'recognizer\'s num_segments={num_segments}')
-        if frame_size is not None:
-            for key, size in (('patch_size', patch_size),
-                              ('glance_size', glance_size)):
-                if size > frame_size:
-                    raise ValueError(f'{key}={size} is larger than the '
-                                     f'frame (frame_size={frame_size})')
-        if patch_mode in ('v1', 'v2'):
-            want = 'discrete' if patch_mode == 'v1' else 'continuous'
-            if policy is None:
-                raise ValueError(f'patch_mode={patch_mode!r} needs a policy '
-                                 f'(action_type={want!r})')
-            got = policy.get('action_type', 'continuous')
-            if got != want:
-                raise ValueError(
-                    f'patch_mode={patch_mode!r} needs policy.action_type='
-                    f'{want!r}, got {got!r}')
-
     # ------------------------------------------------------------ forward
     def _frames(self, inputs: torch.Tensor) -> torch.Tensor:
         """``[N, V * T, C, H, W]`` -> ``[N * V * T, C, H, W]``, checked."""
@@ -176,13 +152,24 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
                              f'the frames ({h}x{w})')
         return inputs.flatten(0, 1)
 
-    def glance(self, frames: torch.Tensor):
-        """Glance maps ``[B, T, C, h, w]`` and vectors ``[B, T, C]``."""
+    @property
+    def mixes_frames(self) -> bool:
+        """Whether glancer or focuser mixes the frames of a clip (TSM/TIN
+        backbones carry ``num_segments``): then no frame-by-frame run."""
+        return any(
+            hasattr(m, 'num_segments') for m in (self.glancer, self.focuser))
+
+    def glance(self, frames: torch.Tensor, steps: Optional[int] = None):
+        """Glance maps ``[B, T, C, h, w]`` and vectors ``[B, T, C]``.
+
+        ``frames`` are ``[B * T, C, H, W]``; ``steps`` is ``T`` (default
+        ``num_segments``; 1 frame by frame).
+        """
         small = F.interpolate(
             frames, size=(self.glance_size, self.glance_size),
             mode=self.glance_mode)
         gmap = _feature_map(self.glancer(small))
-        gmap = gmap.view((-1, self.num_segments) + gmap.shape[1:])
+        gmap = gmap.view((-1, steps or self.num_segments) + gmap.shape[1:])
         return gmap, gmap.mean((3, 4))
 
     def focus(self, frames: torch.Tensor, positions: torch.Tensor):
@@ -198,33 +185,43 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
         centers = p / 2 + positions.flatten(0, 1) * scale
         patches = patch_crop(frames, centers, p, padding=self.patch_padding)
         fmap = _feature_map(self.focuser(patches))
-        return fmap.mean((2, 3)).view(-1, self.num_segments, fmap.shape[1])
+        steps = positions.shape[1]
+        return fmap.mean((2, 3)).view(-1, steps, fmap.shape[1])
 
-    def _random_positions(self, b, ref):
-        return torch.rand(b, self.num_segments, 2, device=ref.device,
-                          dtype=ref.dtype)
+    @staticmethod
+    def _random_positions(b, t, ref):
+        return torch.rand(b, t, 2, device=ref.device, dtype=ref.dtype)
 
     def select(self, gmap: torch.Tensor, mode: Optional[str] = None):
         """Patch positions ``[B, T, 2]`` in ``[0, 1]`` for ``mode``."""
+        return self.select_step(gmap, mode)[0]
+
+    def select_step(self, gmap: torch.Tensor, mode: Optional[str] = None,
+                    hidden: Optional[torch.Tensor] = None):
+        """Positions of the frames in ``gmap`` ``[B, T, C, h, w]`` and the
+        policy's recurrent state after them (None without one), starting
+        from ``hidden`` (the state after the frames before)."""
         mode = mode or self.patch_mode
-        b = gmap.shape[0]
+        b, t = gmap.shape[:2]
         if mode == 'random':
-            return self._random_positions(b, gmap)
+            return self._random_positions(b, t, gmap), None
         if mode == 'center':
-            return gmap.new_full((b, self.num_segments, 2), 0.5)
+            return gmap.new_full((b, t, 2), 0.5), None
         state = gmap.detach() if self.detach_policy_input else gmap
         if mode == 'v1':
             with torch.no_grad():
-                logits = self.policy(state)['logits']
+                out = self.policy(state, hidden)
+            logits = out['logits']
             actions = (Categorical(logits=logits).sample()
                        if self.training else logits.argmax(-1))
-            return self.policy.action_positions(actions)
-        pos = self.policy(state)['centers']
+            return self.policy.action_positions(actions), out['hidden']
+        out = self.policy(state, hidden)
+        pos = out['centers']
         if self.training and self.random_patch_prob > 0:
             swap = torch.rand(b, 1, 1, device=pos.device)
             swap = swap < self.random_patch_prob
-            pos = torch.where(swap, self._random_positions(b, pos), pos)
-        return pos
+            pos = torch.where(swap, self._random_positions(b, t, pos), pos)
+        return pos, out['hidden']
 
     def classify(self, gvec, frames, positions):
         fvec = self.focus(frames, positions)
@@ -252,24 +249,37 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
                 **kwargs) -> SampleList:
         """Scores of the final step, or of the early-exit step.
 
+        Without ``test_cfg.exit_threshold`` every frame runs, each part
+        batched over all frames of all clips. With it and 2D backbones the
+        clips run frame by frame and a clip stops at its first step whose
+        max softmax reaches the threshold (:func:`adafocus_early_exit`:
+        later steps compute only the clips still running). Backbones that
+        mix frames (:attr:`mixes_frames`) run the whole clip; the score
+        is still the exit step's, the cost every frame's.
+
         Every output sample carries ``usage=dict(frames=n)`` (the frames
-        whose glance, patch and classifier step the prediction needed,
-        summed over test views) and ``gflops`` (:meth:`sample_gflops` of
-        those frames).
+        whose glance, patch and classifier step were computed, summed over
+        test views) and ``gflops`` (:meth:`sample_gflops` of those frames).
         """
-        logits, _ = self.extract_feat(inputs)
-        b, t = logits.shape[:2]
-        steps = torch.full((b, ), t - 1, dtype=torch.long,
-                           device=logits.device)
         threshold = self.test_cfg.get('exit_threshold')
-        if threshold is not None:
-            conf = logits.softmax(-1).amax(-1)  # [B, T]
-            hit = torch.cat([conf[:, :-1] >= threshold,
-                             conf.new_ones(b, 1, dtype=torch.bool)], 1)
-            steps = hit.float().argmax(1)  # first True
-        scores = logits[torch.arange(b), steps].detach()
-        views = b // len(data_samples)
-        used = (steps + 1).view(len(data_samples), views).sum(1)
+        t = self.num_segments
+        if threshold is not None and not self.mixes_frames:
+            frames = self._frames(inputs)
+            clips = frames.view((-1, t) + frames.shape[1:])
+            scores, steps = adafocus_early_exit(self, clips, threshold)
+            ran = steps + 1
+        else:
+            logits, _ = self.extract_feat(inputs)
+            b = logits.shape[0]
+            steps = torch.full((b, ), t - 1, dtype=torch.long,
+                               device=logits.device)
+            if threshold is not None:
+                steps = first_confident_step(logits, threshold)
+            scores = logits[torch.arange(b), steps]
+            ran = torch.full_like(steps, t)
+        scores = scores.detach()
+        views = scores.shape[0] // len(data_samples)
+        used = ran.view(len(data_samples), views).sum(1)
         gflops = self.sample_gflops(inputs, used)
         samples = self.cls_head.predict_by_feat(scores, data_samples)
         for sample, n, cost in zip(samples, used.tolist(), gflops.tolist()):
@@ -383,7 +393,7 @@ class AdaFocusRecognizer(BaseAdaptiveRecognizer):
                 return prob.gather(-1, idx).squeeze(-1)
 
             rewards = confidence(self.policy.action_positions(actions)) - \
-                confidence(self._random_positions(gmap.shape[0], gmap))
+                confidence(self._random_positions(*gmap.shape[:2], gmap))
         for module in env:
             module.train()
         log_vars = {}

@@ -15,7 +15,7 @@ def _policy(**kwargs):
 def test_continuous_shapes_and_range():
     policy = _policy()
     out = policy(torch.randn(2, 5, 8, 3, 3))
-    assert set(out) == {'centers'}
+    assert set(out) == {'centers', 'hidden'}
     assert out['centers'].shape == (2, 5, 2)
     assert ((out['centers'] > 0) & (out['centers'] < 1)).all()
 
@@ -191,3 +191,17 @@ def test_conv_actor_bad_config(kwargs, match):
     kwargs.setdefault('actor_type', 'conv')
     with pytest.raises(ValueError, match=match):
         _policy(**kwargs)
+
+
+def test_frame_by_frame_with_hidden_equals_whole_clip():
+    """The GRU state after frame t continues the clip exactly (early exit
+    runs the policy one frame at a time)."""
+    policy = _policy().eval()
+    feats = torch.randn(2, 4, 8, 3, 3)
+    whole = policy(feats)['centers']
+    hidden, steps = None, []
+    for t in range(4):
+        out = policy(feats[:, t:t + 1], hidden)
+        hidden = out['hidden']
+        steps.append(out['centers'])
+    torch.testing.assert_close(torch.cat(steps, 1), whole)

@@ -266,10 +266,11 @@ def test_sample_gflops_is_the_parts_run_counted_separately():
     for name in ('glancer', 'focuser', 'policy', 'cls_head'):
         getattr(model, name).register_forward_hook(record(name))
     x = batch(n=2)
-    model.test_cfg['exit_threshold'] = 0.
     with torch.no_grad():
+        model(x, samples(2), mode='predict')  # every frame: parts batched
+        model.test_cfg['exit_threshold'] = 0.
         out = model(x, samples(2), mode='predict')
-    frames = 2 * T  # clips x frames the parts saw
+    frames = 2 * T  # clips x frames the parts saw in the first run
     parts = sum(
         module_flops(getattr(model, name), seen[name]) / frames
         for name in seen)
@@ -285,3 +286,105 @@ def test_sample_gflops_is_the_parts_run_counted_separately():
     torch.testing.assert_close(model.sample_gflops(x),
                                torch.full((2, ), T * per_frame / 1e9,
                                           dtype=torch.float64))
+
+
+def _confident_model(**kwargs):
+    """A model whose clips reach different confidences at different steps
+    (a large classifier makes the softmax peaked)."""
+    model = build(**kwargs).eval()
+    with torch.no_grad():
+        model.cls_head.fc_cls.weight.mul_(300.)
+    return model
+
+
+def _naive_exit(logits, threshold):
+    """Reference: every frame run, then per clip the first step whose max
+    softmax reaches the threshold (else the last)."""
+    scores, steps = [], []
+    for clip in logits:
+        for t in range(clip.shape[0]):
+            if t == clip.shape[0] - 1 or \
+                    clip[t].softmax(-1).max() >= threshold:
+                scores.append(clip[t])
+                steps.append(t)
+                break
+    return torch.stack(scores), steps
+
+
+def _mixed_threshold(logits):
+    """A threshold at which the clips exit at different steps, one early."""
+    conf = logits.softmax(-1).amax(-1).flatten().sort().values
+    for thr in conf.tolist():
+        _, steps = _naive_exit(logits, thr)
+        if len(set(steps)) > 1 and min(steps) < T - 1:
+            return thr, steps
+    raise AssertionError('no threshold separates the clips')
+
+
+@pytest.mark.parametrize('mode', ['v2', 'center'])
+def test_early_exit_stops_computing_and_equals_naive_reference(mode):
+    """Real early exit: scores equal the 'run all T, pick the exit step'
+    reference; each step runs every part only on the clips still running
+    (the batch is compacted), and usage/gflops count those frames."""
+    model = _confident_model(patch_mode=mode)
+    x = batch(n=6)
+    with torch.no_grad():
+        logits, _ = model.extract_feat(x)
+    threshold, steps = _mixed_threshold(logits)
+    expected, _ = _naive_exit(logits, threshold)
+    per_frame = model.flops_per_frame((32, 32))['total']  # cached first
+    sizes = {}
+
+    def record(name):
+        def hook(module, inputs, output):
+            sizes.setdefault(name, []).append(inputs[0].shape[0])
+        return hook
+
+    parts = dict(glancer=model.glancer, focuser=model.focuser,
+                 head_gru=model.cls_head.gru)
+    if mode == 'v2':
+        parts['policy'] = model.policy
+    for name, module in parts.items():
+        module.register_forward_hook(record(name))
+    model.test_cfg['exit_threshold'] = threshold
+    with torch.no_grad():
+        out = model(x, samples(6), mode='predict')
+    running = [sum(s >= t for s in steps) for t in range(max(steps) + 1)]
+    for name in parts:
+        assert sizes[name] == running, name
+    torch.testing.assert_close(
+        torch.stack([s.pred_score for s in out]), expected.softmax(-1))
+    assert [s.usage['frames'] for s in out] == [s + 1 for s in steps]
+    for sample, step in zip(out, steps):
+        assert sample.gflops == pytest.approx((step + 1) * per_frame / 1e9)
+
+
+def test_early_exit_multi_view_sums_frames_per_video():
+    model = _confident_model(patch_mode='center')
+    x = batch(n=3, views=2)
+    with torch.no_grad():
+        logits, _ = model.extract_feat(x)
+    threshold, steps = _mixed_threshold(logits)
+    model.test_cfg['exit_threshold'] = threshold
+    with torch.no_grad():
+        out = model(x, samples(3), mode='predict')
+    frames = [steps[2 * i] + steps[2 * i + 1] + 2 for i in range(3)]
+    assert [s.usage['frames'] for s in out] == frames
+
+
+def test_early_exit_with_frame_mixing_backbones_charges_every_frame():
+    """TSM backbones need the whole clip: every frame is computed and
+    charged; the score is still the exit step's."""
+    model = build(
+        patch_mode='center',
+        focuser=dict(type='ResNetTSM', depth=18, num_segments=T,
+                     pretrained=None, pretrained2d=False),
+        cls_head=dict(in_channels=8 + 512)).eval()
+    assert model.mixes_frames and not build().mixes_frames
+    x = batch()
+    model.test_cfg['exit_threshold'] = 0.
+    with torch.no_grad():
+        out = model(x, samples(2), mode='predict')
+        logits, _ = model.extract_feat(x)
+    assert [s.usage['frames'] for s in out] == [T, T]
+    torch.testing.assert_close(out[0].pred_score, logits[0, 0].softmax(-1))
