@@ -6,13 +6,12 @@ Graph breaks are allowed (the data samples of ``predict`` are Python
 objects); errors and different predictions are not.
 
 Inductor compiles each tiny model in 45-180 s on a busy 2-core CPU, so the
-``slow`` run compiles TIN and MoViNet (about 2 minutes); the other families
-(TDN, ResNet-RS, the MoViNet stream, AdaFocus, AdaMML, LSTS) run with
-``MMTIN_COMPILE_ALL=1`` (on a quiet machine: each passed here, cold
-compile times in the commit message).
+suite compiles TIN and MoViNet (about 2 minutes; the Runner's
+``compile=True`` is in ``test_runner_compile.py``). TDN, ResNet-RS, the
+MoViNet stream, AdaFocus, AdaMML and LSTS were checked the same way once,
+by hand (each equal to eager), and are not in the suite: their compile
+time does not fit CI's budget.
 """
-import os
-
 import pytest
 import torch
 from mmaction.registry import MODELS
@@ -24,9 +23,6 @@ import mmtin  # noqa: F401
 from export_tiny_configs import TINY
 
 pytestmark = pytest.mark.slow
-heavy = pytest.mark.skipif(
-    os.environ.get('MMTIN_COMPILE_ALL') != '1',
-    reason='compiles for minutes on a CPU: set MMTIN_COMPILE_ALL=1')
 
 
 def _samples(n):
@@ -62,56 +58,7 @@ def _tiny(family):
     return model, torch.randn(shape)
 
 
-@pytest.mark.parametrize('family', [
-    'tin', 'movinet',
-    pytest.param('tdn', marks=heavy),
-    pytest.param('resnet3d_rs', marks=heavy)
-])
+@pytest.mark.parametrize('family', ['tin', 'movinet'])
 def test_compiled_predictions_equal_eager(family):
     model, x = _tiny(family)
     _assert_compiled_equal(model, x)
-
-
-@heavy
-def test_compiled_movinet_stream_step_equals_eager():
-    model, _ = _tiny('stream')
-    model.eval()
-    torch.manual_seed(1)
-    chunks = torch.randn(1, 3, 4, 32, 32).split(2, dim=2)
-
-    def run(step):
-        states = {}
-        with torch.no_grad():
-            for chunk in chunks:
-                pooled, states = step(chunk, states)
-        return model.cls_head(pooled)
-
-    torch._dynamo.reset()
-    eager = run(model.stream_step)
-    compiled = run(torch.compile(model.stream_step, backend='inductor'))
-    torch._dynamo.reset()
-    torch.testing.assert_close(compiled, eager, rtol=1e-4, atol=1e-5)
-
-
-@heavy
-def test_compiled_adafocus_with_early_exit_equals_eager():
-    from test_models.test_recognizers.test_adafocus_recognizer import (
-        batch, build)
-    model = build(patch_mode='v2').eval()
-    model.test_cfg['exit_threshold'] = 0.34
-    _assert_compiled_equal(model, batch(n=2), n=2)
-
-
-@heavy
-def test_compiled_adamml_equals_eager():
-    from adamml_helpers import tiny_inputs, tiny_model_cfg
-    torch.manual_seed(0)
-    model = MODELS.build(tiny_model_cfg())
-    _assert_compiled_equal(model, tiny_inputs(num=2), n=2)
-
-
-@heavy
-def test_compiled_lsts_propagation_equals_eager():
-    from test_models.test_recognizers.test_lsts_propagation import _build
-    torch.manual_seed(0)
-    _assert_compiled_equal(_build(), torch.randn(1, 4, 3, 32, 32))
