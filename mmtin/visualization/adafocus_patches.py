@@ -83,6 +83,8 @@ def adafocus_patches(model,
     cols = min(4, len(boxes))
     rows = -(-len(boxes) // cols)
     fig = new_figure(220 * cols, 220 * rows + 40)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02,
+                        top=1 - 50 / (220 * rows + 40), wspace=0.05)
     for i in range(len(boxes)):
         panel(fig.add_subplot(rows, cols, i + 1), i)
     fig.suptitle(f'AdaFocus patches ({model.patch_size} px): {head}',

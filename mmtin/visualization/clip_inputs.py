@@ -32,6 +32,18 @@ def array_pipeline(pipeline: Sequence[dict]) -> list:
     return out
 
 
+def test_pipeline_of(cfg) -> list:
+    """``cfg.test_pipeline``, else the test (or val) dataloader's."""
+    if cfg.get('test_pipeline', None):
+        return list(cfg.test_pipeline)
+    for split in ('test_dataloader', 'val_dataloader'):
+        dataset = (cfg.get(split, None) or {}).get('dataset', None) or {}
+        if dataset.get('pipeline', None):
+            return list(dataset['pipeline'])
+    raise ValueError(f'config {cfg.filename!r} has no test_pipeline (nor a '
+                     'test/val dataloader pipeline) to read the video with')
+
+
 def run_pipeline(model, video: Optional[str] = None,
                  frames: Optional[Sequence[np.ndarray]] = None,
                  pipeline: Optional[Sequence[dict]] = None) -> dict:
@@ -43,8 +55,8 @@ def run_pipeline(model, video: Optional[str] = None,
         video (str, optional): Video file.
         frames (Sequence[np.ndarray], optional): ``[H, W, 3]`` RGB frames
             in memory instead of ``video``.
-        pipeline (Sequence[dict], optional): Default:
-            ``single_view_pipeline(model.cfg)``.
+        pipeline (Sequence[dict], optional): Default: one view of
+            :func:`test_pipeline_of` (``single_view_pipeline``).
 
     Returns:
         dict: ``raw`` (the pipeline's ``inputs`` before normalisation, one
@@ -56,7 +68,7 @@ def run_pipeline(model, video: Optional[str] = None,
     from mmengine.registry import init_default_scope
     cfg = model.cfg
     if pipeline is None:
-        pipeline = single_view_pipeline(cfg)
+        pipeline = single_view_pipeline(cfg, test_pipeline_of(cfg))
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     if frames is not None:
         steps = Compose(array_pipeline(pipeline))

@@ -73,8 +73,11 @@ def figure_to_rgb(fig) -> np.ndarray:
 
 
 def save_figure(fig, out: str) -> str:
-    """Save ``fig`` as a PNG of its exact pixel size; returns ``out``."""
-    fig.savefig(out, dpi=fig.dpi, format='png')
+    """Save ``fig`` as an RGB PNG of its exact pixel size; returns
+    ``out``."""
+    from PIL import Image
+    Image.fromarray(figure_to_rgb(fig)).save(out, format='PNG',
+                                             optimize=True)
     return out
 
 

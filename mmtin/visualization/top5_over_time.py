@@ -6,16 +6,16 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 from mmtin.utils.config_checks import find_sampler
-from .clip_inputs import run_pipeline
+from .clip_inputs import run_pipeline, test_pipeline_of
 from .media import (ANIMATION_SUFFIXES, beside, check_out, class_name,
                     figure_to_rgb, new_figure, read_frames, save_figure,
                     write_animation)
 
 
 def clip_span(cfg) -> int:
-    """Frames one clip of ``cfg.test_pipeline`` covers: ``num_clips *
+    """Frames one clip of the test pipeline covers: ``num_clips *
     clip_len * frame_interval`` of its ``SampleFrames`` (8 without one)."""
-    found = find_sampler(list(cfg.get('test_pipeline', None) or []))
+    found = find_sampler(test_pipeline_of(cfg))
     if found is None:
         return 8
     s = found[1]
