@@ -27,7 +27,7 @@ LAYERS = (
     # 4: build / load / score / cost a recognizer, inference
     ('apis', ),
     # 5: users of the API
-    ('deployment', 'search'),
+    ('deployment', 'search', 'visualization'),
     # 6: the benchmark library and the study core of the evidence tools
     ('analysis', 'study'),
 )

@@ -72,6 +72,44 @@ def parse_args(argv=None):
     return args
 
 
+VIS_HOOKS = ('VisualizationHook', 'mmaction.VisualizationHook',
+             'VideoVisualizationHook', 'mmtin.VideoVisualizationHook')
+
+
+def enable_visualization(cfg, args):
+    """Turn on the visualization hook for ``--show``/``--show-dir``.
+
+    The config's ``default_hooks.visualization`` (added if missing) becomes
+    mmtin's ``VideoVisualizationHook``: MMAction2 1.2's own
+    ``VisualizationHook`` passes ``show`` to a visualizer that expects
+    ``show_frames`` and crashes (see
+    :mod:`mmtin.engine.hooks.video_visualization_hook`). A config without
+    a ``visualizer`` gets MMAction2's ``ActionVisualizer``.
+
+    Args:
+        cfg (mmengine.Config): The loaded config (changed in place).
+        args (argparse.Namespace): ``show``, ``show_dir``, ``interval``,
+            ``wait_time``.
+    """
+    if args.interval < 1:
+        raise ValueError(f'--interval must be >= 1, got {args.interval}')
+    if cfg.get('default_hooks', None) is None:
+        cfg.default_hooks = dict()
+    vis = dict(cfg.default_hooks.get('visualization', None) or {})
+    if vis.get('type', 'VisualizationHook') not in VIS_HOOKS:
+        raise ValueError(
+            '--show/--show-dir need default_hooks.visualization to be a '
+            f"VisualizationHook, got type={vis['type']!r}")
+    vis.update(type='VideoVisualizationHook', enable=True, show=args.show,
+               wait_time=args.wait_time, out_dir=args.show_dir,
+               interval=args.interval)
+    cfg.default_hooks.visualization = vis
+    if cfg.get('visualizer', None) is None:
+        cfg.visualizer = dict(
+            type='ActionVisualizer',
+            vis_backends=[dict(type='LocalVisBackend')])
+
+
 def merge_args(cfg, args):
     """Apply the command-line arguments to ``cfg`` (in place).
 
@@ -83,18 +121,7 @@ def merge_args(cfg, args):
         mmengine.Config: ``cfg``.
     """
     if args.show or args.show_dir is not None:
-        hooks = cfg.get('default_hooks', None) or {}
-        if 'visualization' not in hooks:
-            raise ValueError(
-                '--show/--show-dir need a VisualizationHook: add '
-                "default_hooks = dict(visualization=dict(type='"
-                "VisualizationHook')) to the config")
-        vis = cfg.default_hooks.visualization
-        vis.enable = True
-        vis.show = args.show
-        vis.wait_time = args.wait_time
-        vis.out_dir = args.show_dir
-        vis.interval = args.interval
+        enable_visualization(cfg, args)
 
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):

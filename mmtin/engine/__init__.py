@@ -4,11 +4,12 @@ from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
                     OptunaPruningHook, SwitchToDeployHook, add_deploy_hook,
-                    FreezeSubmodulesHook)
+                    FreezeSubmodulesHook, VideoVisualizationHook)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
+    'VideoVisualizationHook'
 ]

@@ -296,9 +296,11 @@ def test_test_merge_args_and_errors(setup, repo_root, tmp_path):
     args = test.parse_args([str(config), 'ck.pth', '--dump', 'out.json'])
     with pytest.raises(ValueError, match='out.json'):
         test.merge_args(Config.fromfile(str(config)), args)
+    # --show turns on (and adds) the fixed visualization hook; a foreign
+    # hook type there is named (tests/test_tools/test_test_show_dir.py)
     args = test.parse_args([str(config), 'ck.pth', '--show'])
-    with pytest.raises(ValueError, match='VisualizationHook'):
-        test.merge_args(Config.fromfile(str(config)), args)
+    cfg = test.merge_args(Config.fromfile(str(config)), args)
+    assert cfg.default_hooks.visualization.type == 'VideoVisualizationHook'
     with pytest.raises(FileNotFoundError, match='missing.pth'):
         test.main([str(config), str(tmp_path / 'missing.pth')])
 

@@ -7,9 +7,11 @@ from .switch_to_deploy_hook import SwitchToDeployHook, add_deploy_hook
 from .optuna_pruning_hook import OptunaPruningHook
 from .gumbel_temperature_hook import GumbelTemperatureHook
 from .freeze_submodules_hook import FreezeSubmodulesHook
+from .video_visualization_hook import VideoVisualizationHook
 
 __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
+    'VideoVisualizationHook'
 ]
