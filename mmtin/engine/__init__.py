@@ -3,12 +3,14 @@ from .device_aware_ddp import DeviceAwareDDP
 from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
-                    OptunaPruningHook, SwitchToDeployHook, add_deploy_hook,
+                    OptunaPruningHook, StrictLoadHook, SwitchToDeployHook,
+                    add_deploy_hook, add_strict_load_hook,
                     FreezeSubmodulesHook)
 
 __all__ = [
     'DeviceAwareDDP', 'exit_now', 'setup_distributed', 'teardown_distributed',
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
-    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook'
+    'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
+    'StrictLoadHook', 'add_strict_load_hook'
 ]
