@@ -177,3 +177,16 @@ def test_demo_runs_one_view_by_default(repo_root, video_dir, monkeypatch):
     assert args.views == 'single'
     assert demo.parse_args([video, 'c.py', 'none', 'l.txt', '--views',
                             'config']).views == 'config'
+
+
+def test_script_docstrings_name_existing_configs(repo_root):
+    """demo.py's usage example named configs/tin_r50_1x1x8_40e_sthv1.py,
+    which does not exist."""
+    import re
+    scripts = sorted((repo_root / 'demo').glob('*.py')) + sorted(
+        (repo_root / 'tools').glob('*.py'))
+    for script in scripts:
+        for path in re.findall(r'configs/[\w/.-]+?\.py',
+                               script.read_text()):
+            if '{' not in path and '*' not in path:
+                assert (repo_root / path).is_file(), f'{script}: {path}'
