@@ -71,8 +71,8 @@ def parse_args(argv=None):
         '--non-strict',
         action='store_true',
         help='load only the checkpoint keys that match the model (default: '
-        'a missing, unexpected or wrongly shaped key is an error); same as '
-        'checkpoint_strict=False in the config')
+        'a missing, unexpected or wrongly shaped key is an error, whatever '
+        "the config's checkpoint_strict, which is about its own load_from)")
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -125,7 +125,10 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
-    add_strict_load_hook(cfg, getattr(args, 'non_strict', False))
+    # the config's checkpoint_strict is about its own load_from (e.g. a
+    # partial init for fine-tuning); the CHECKPOINT tested loads strictly
+    add_strict_load_hook(cfg, getattr(args, 'non_strict', False),
+                         from_config=False)
     add_deploy_hook(cfg, getattr(args, 'deploy', False))
     return cfg
 

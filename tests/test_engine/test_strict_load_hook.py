@@ -56,6 +56,8 @@ def test_add_strict_load_hook_flag_and_config_key():
     assert add_strict_load_hook(cfg, non_strict=True) is False
     assert cfg.custom_hooks[-1] == dict(type='StrictLoadHook', strict=False)
     cfg = Config(dict(checkpoint_strict=False))
-    assert add_strict_load_hook(cfg) is False
+    assert add_strict_load_hook(Config(cfg.to_dict())) is False
+    # tools/test.py: the config's key is about its own load_from
+    assert add_strict_load_hook(cfg, from_config=False) is True
     with pytest.raises(TypeError, match='checkpoint_strict'):
         add_strict_load_hook(Config(dict(checkpoint_strict='no')))

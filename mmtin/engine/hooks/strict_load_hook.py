@@ -49,21 +49,30 @@ class StrictLoadHook(Hook):
         runner.logger.info(f'StrictLoadHook: {filename} fits the model')
 
 
-def add_strict_load_hook(cfg, non_strict: bool = False) -> bool:
+def add_strict_load_hook(cfg,
+                         non_strict: bool = False,
+                         from_config: bool = True) -> bool:
     """Add a :class:`StrictLoadHook` to ``cfg.custom_hooks`` (once).
 
-    The one switch is the config key ``checkpoint_strict`` (default True);
-    the tools' ``--non-strict`` sets it to False.
+    The config key ``checkpoint_strict`` (default True) says how the
+    config's own ``load_from`` loads: a config that initialises from a
+    checkpoint of another model on purpose (a new head, a new critic)
+    sets it to False. The tools' ``--non-strict`` sets it to False too.
+    ``tools/test.py`` replaces ``load_from`` by its CHECKPOINT argument, so
+    there the config's key does not apply (``from_config=False``): only
+    ``--non-strict`` opts out.
 
     Args:
         cfg (mmengine.Config): A full config (changed in place).
         non_strict (bool): The ``--non-strict`` command-line flag.
             Default: False.
+        from_config (bool): Read ``checkpoint_strict`` from ``cfg``.
+            Default: True.
 
     Returns:
         bool: Whether ``load_from`` is checked strictly.
     """
-    strict = cfg.get(STRICT_KEY, True)
+    strict = cfg.get(STRICT_KEY, True) if from_config else True
     if not isinstance(strict, bool):
         raise TypeError(f'{STRICT_KEY} must be True or False, got '
                         f'{strict!r}')
