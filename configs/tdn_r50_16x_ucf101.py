@@ -30,9 +30,10 @@ model = dict(
 # An official K400 TDN-R50 16x checkpoint converted with
 # `python tools/convert_checkpoint.py official-tdn IN OUT`, or one trained
 # with tdn_r50_16x_kinetics400.py. Its 400-class fc does not match the
-# 101-class head; MMEngine skips it with a warning (load_from is
-# non-strict), so the head starts from its init.
+# 101-class head: checkpoint_strict = False loads the rest (MMEngine logs
+# the skipped keys), so the head starts from its init.
 load_from = 'checkpoints/tdn_r50_16x_kinetics400.pth'
+checkpoint_strict = False
 
 # dataset settings
 split = 1  # official train/test splits. valid numbers: 1, 2, 3

@@ -4,7 +4,8 @@
 Usage::
 
     python demo/demo.py VIDEO CONFIG CHECKPOINT LABEL_MAP \
-        [--device cpu] [--topk 5] [--cfg-options k=v ...]
+        [--device cpu] [--topk 5] [--views {single,config}]
+        [--deploy] [--cfg-options k=v ...]
 
 ``CHECKPOINT`` is a checkpoint file (a Runner checkpoint or a plain
 ``{'state_dict': ...}`` file) or ``none``: a randomly initialised model
@@ -12,15 +13,19 @@ Usage::
 check the plumbing. ``LABEL_MAP`` has one class name per line, in class
 index order.
 
-The config's ``test_pipeline`` (else ``test_dataloader.dataset.pipeline``)
-prepares the video, through :func:`mmaction.apis.inference_recognizer`. A
+The video goes through one view of the config's ``test_pipeline`` (else
+``test_dataloader.dataset.pipeline``): one clip, one crop
+(:func:`mmtin.apis.single_view_pipeline`), for every model family.
+``--views config`` runs the config's pipeline as it is, e.g. TDN's
+published Kinetics protocol of 10 clips x 3 crops (30 times the work). A
 pipeline written for extracted frames (``RawFrameDecode``) is switched to
 decoding the video with decord.
 
 Example::
 
-    python demo/demo.py ../shared/data/videos/demo.mp4 \
-        configs/tin_r50_1x1x8_40e_sthv1.py tin.pth labels.txt --device cpu
+    python demo/demo.py data/demo/videos/test/00000.mp4 \
+        configs/demo/tin_r18_demo.py work_dirs/tin_r18_demo/epoch_8.pth \
+        data/demo/label_map.txt --device cpu
 """
 import argparse
 import copy
@@ -32,6 +37,7 @@ import torch
 from mmengine.config import Config, DictAction
 
 from mmtin.apis import NO_CHECKPOINT, build_recognizer, inference_recognizer
+from mmtin.apis.inference import VIEWS, single_view_pipeline
 
 
 def parse_args(argv=None):
@@ -49,6 +55,11 @@ def parse_args(argv=None):
         default='cuda:0' if torch.cuda.is_available() else 'cpu',
         help='device to run on')
     parser.add_argument('--topk', type=int, default=5, help='labels shown')
+    parser.add_argument(
+        '--views', choices=VIEWS, default='single',
+        help="'single': one clip, one crop (default); 'config': the "
+        "config's test_pipeline as it is (the published multi-view "
+        'protocol, several times slower)')
     parser.add_argument(
         '--deploy', action='store_true',
         help='run the deploy form (switch_to_deploy after loading); same '
@@ -101,13 +112,19 @@ def build_model(cfg, checkpoint, device, deploy=False):
 
 
 def predict(video, cfg, checkpoint, labels, device='cpu', topk=5,
-            deploy=False):
-    """Top-k ``(label, score)`` pairs of one video, best first."""
+            deploy=False, views='single'):
+    """Top-k ``(label, score)`` pairs of one video, best first.
+
+    ``views='single'`` runs one clip, one crop; ``'config'`` the config's
+    test pipeline as it is.
+    """
     if not osp.isfile(video):
         raise FileNotFoundError(f'video not found: {video}')
     model = build_model(cfg, checkpoint, device, deploy)
-    result = inference_recognizer(model, video,
-                                  test_pipeline=video_pipeline(cfg))
+    pipeline = video_pipeline(cfg)
+    if views == 'single':
+        pipeline = single_view_pipeline(cfg, pipeline)
+    result = inference_recognizer(model, video, test_pipeline=pipeline)
     scores = result.pred_score.detach().float().cpu()
     if scores.numel() != len(labels):
         raise ValueError(
@@ -126,7 +143,7 @@ def main(argv=None):
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     top = predict(args.video, cfg, args.checkpoint, labels, args.device,
-                  args.topk, args.deploy)
+                  args.topk, args.deploy, args.views)
     print(f'The top-{len(top)} labels with corresponding scores are:')
     for label, score in top:
         print(f'{label}: {score:.6f}')

@@ -34,9 +34,11 @@ from mmengine.utils import (track_parallel_progress,  # noqa: E402
 
 from mmtin.datasets.checked_video_dataset import (  # noqa: E402
     CheckedVideoDataset, probe_video)
+from mmtin.datasets.short_videos import (  # noqa: E402
+    check_short_video_mode, sampler_min_frames, short_video_detail)
 from mmtin.utils.config_checks import (dataset_cfg,  # noqa: E402
                                        dataset_problems, find_sampler,
-                                       required_frames, segment_problems)
+                                       segment_problems)
 
 DATASET_TYPES = ('VideoDataset', 'CheckedVideoDataset')
 
@@ -72,7 +74,7 @@ def build_sample_list(ds_cfg):
         k: v
         for k, v in ds_cfg.items()
         if k not in ('type', 'pipeline', 'skip_broken', 'lazy_init',
-                     '_scope_')
+                     '_scope_', 'short_video')
     }
     dataset = CheckedVideoDataset(pipeline=[], **args)
     # BaseDataset's: no one-hot tensors for multi-class labels
@@ -82,16 +84,17 @@ def build_sample_list(ds_cfg):
     return dataset, infos
 
 
-def _probe(info, decode, min_frames):
+def _probe(info, decode, min_frames, short_video='loop'):
     probe = probe_video(info['filename'], decode=decode)
     entry = dict(line=info['ann_line'], filename=info['filename'],
                  label=info['label'], num_frames=probe.num_frames)
+    short = short_video_detail(probe.num_frames, min_frames)
     if probe.problem is not None:
         entry.update(problem=probe.problem, detail=probe.detail)
-    elif min_frames and probe.num_frames < min_frames:
-        entry.update(problem='too_short',
-                     detail=f'{probe.num_frames} frames, the sampling needs '
-                     f'at least {min_frames}')
+    elif short is not None and short_video == 'error':
+        entry.update(problem='too_short', detail=short)
+    elif short is not None:
+        entry.update(looped=short)
     return entry
 
 
@@ -114,10 +117,10 @@ def check(cfg, split, decode='ends', nproc=1):
             clip_len=sampler.get('clip_len', 1),
             frame_interval=sampler.get('frame_interval', 1),
             num_clips=sampler.get('num_clips', 1))
-        sampling['min_frames'] = required_frames(
-            sampling['clip_len'], sampling['frame_interval'],
-            sampling['num_clips'])
-    report = dict(split=split, dataset_key=key, sampling=sampling)
+        sampling['min_frames'] = sampler_min_frames(sampler)
+    short_video = check_short_video_mode(ds_cfg.get('short_video', 'loop'))
+    report = dict(split=split, dataset_key=key, sampling=sampling,
+                  short_video=short_video, looped=[])
     try:
         dataset, infos = build_sample_list(ds_cfg)
     except (OSError, ValueError) as err:
@@ -126,7 +129,8 @@ def check(cfg, split, decode='ends', nproc=1):
                       annotation_error=str(err))
         return report
     min_frames = sampling['min_frames'] if sampling else 0
-    probe = partial(_probe, decode=decode, min_frames=min_frames)
+    probe = partial(_probe, decode=decode, min_frames=min_frames,
+                    short_video=short_video)
     if nproc > 1:
         entries = track_parallel_progress(probe, infos, nproc)
     else:
@@ -136,7 +140,8 @@ def check(cfg, split, decode='ends', nproc=1):
         cfg, split, dataset)
     report.update(
         ann_file=dataset.ann_file, num_samples=len(entries),
-        num_broken=len(broken), broken=broken, config_problems=problems)
+        num_broken=len(broken), broken=broken, config_problems=problems,
+        looped=[e for e in entries if 'looped' in e])
     return report
 
 
@@ -148,9 +153,16 @@ def print_report(report, out):
     for e in report['broken']:
         lines.append(f'  {report["ann_file"]}:{e["line"]} {e["filename"]}: '
                      f'{e["problem"]} ({e["detail"]})')
+    for e in report['looped']:
+        lines.append(f'  {report["ann_file"]}:{e["line"]} {e["filename"]}: '
+                     f'too short, looped ({e["looped"]})')
     for p in report['config_problems']:
         lines.append(f'  config: {p}')
-    lines.append(f'{report["num_broken"]} broken videos, '
+    looped = ''
+    if report['looped']:
+        looped = (f'{len(report["looped"])} short videos looped '
+                  "(short_video='loop'), ")
+    lines.append(f'{report["num_broken"]} broken videos, {looped}'
                  f'{len(report["config_problems"])} config problems; '
                  f'report: {out}')
     print('\n'.join(lines))

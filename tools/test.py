@@ -5,6 +5,7 @@ Usage:
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump X.pkl]
         [--show] [--show-dir DIR] [--interval N] [--wait-time S]
         [--cfg-options k=v ...] [--launcher {none,pytorch,slurm,mpi}]
+        [--deploy] [--non-strict]
 
 The metrics of ``test_evaluator`` (e.g. ``acc/top1``) are printed at the end.
 Multi-process: ``bash tools/dist_test.sh CONFIG CHECKPOINT NUM_PROCS``.
@@ -22,6 +23,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmaction.registry import RUNNERS  # noqa: E402
 from mmtin.engine import (add_deploy_hook, exit_now,  # noqa: E402
                           setup_distributed, teardown_distributed)
+from mmtin.engine import add_strict_load_hook  # noqa: E402
 from mmtin.datasets import prepare_datasets  # noqa: E402
 
 
@@ -65,6 +67,12 @@ def parse_args(argv=None):
         action='store_true',
         help='test the deploy form (switch_to_deploy after the checkpoint '
         'loads: folded BNs, fused kernels); same as model.deploy=True')
+    parser.add_argument(
+        '--non-strict',
+        action='store_true',
+        help='load only the checkpoint keys that match the model (default: '
+        'a missing, unexpected or wrongly shaped key is an error, whatever '
+        "the config's checkpoint_strict, which is about its own load_from)")
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -144,6 +152,10 @@ def merge_args(cfg, args):
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
+    # the config's checkpoint_strict is about its own load_from (e.g. a
+    # partial init for fine-tuning); the CHECKPOINT tested loads strictly
+    add_strict_load_hook(cfg, getattr(args, 'non_strict', False),
+                         from_config=False)
     add_deploy_hook(cfg, getattr(args, 'deploy', False))
     return cfg
 

@@ -5,7 +5,7 @@ Usage:
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--no-validate] [--auto-scale-lr] [--seed N] [--diff-rank-seed]
         [--deterministic] [--cfg-options k=v ...]
-        [--launcher {none,pytorch,slurm,mpi}]
+        [--launcher {none,pytorch,slurm,mpi}] [--non-strict]
 
 Multi-process: ``bash tools/dist_train.sh CONFIG NUM_PROCS [args]`` (gloo on
 a machine without a GPU, NCCL on GPUs).
@@ -21,8 +21,8 @@ from mmengine.device import get_device  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmaction.registry import RUNNERS  # noqa: E402
-from mmtin.engine import (exit_now, setup_distributed,  # noqa: E402
-                          teardown_distributed)
+from mmtin.engine import (add_strict_load_hook, exit_now,  # noqa: E402
+                          setup_distributed, teardown_distributed)
 from mmtin.datasets import prepare_datasets  # noqa: E402
 
 
@@ -70,6 +70,12 @@ def parse_args(argv=None):
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--non-strict',
+        action='store_true',
+        help='load_from/--resume CKPT: load only the keys that match the '
+        'model (default: a missing, unexpected or wrongly shaped key is an '
+        'error); same as checkpoint_strict=False in the config')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -134,6 +140,7 @@ def merge_args(cfg, args):
 
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    add_strict_load_hook(cfg, getattr(args, 'non_strict', False))
     return cfg
 
 

@@ -27,3 +27,5 @@ custom_hooks = [
          modules=['glancer', 'focuser', 'cls_head']),
 ]
 load_from = 'work_dirs/adafocus_demo_stage1_random/epoch_3.pth'
+# stage 1 has no PPO critic: load its weights and start the critic fresh
+checkpoint_strict = False

@@ -8,6 +8,9 @@
 _base_ = ['./_base_cvrl_demo.py']
 
 load_from = 'work_dirs/cvrl_rs50w8_demo_pretrain/epoch_30.pth'
+# only backbone.* of the pre-training checkpoint fits this model (its
+# projection head and queue are left out, the classifier starts fresh)
+checkpoint_strict = False
 
 model = dict(
     type='Recognizer3D',

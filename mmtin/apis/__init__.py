@@ -15,13 +15,14 @@ from .checkpoint import (CheckpointMismatchError, load_checkpoint,
 from mmtin.models.utils import (RecognizerScores, count_flops, count_params,
                                 scores_of)
 from .inference import (inference_recognizer, pipeline_view_problems,
-                        single_view_pipeline)
+                        pipeline_views, single_view_pipeline)
 from .inputs import view_input_shape, view_spec
 
 __all__ = [
     'NO_CHECKPOINT', 'build_recognizer', 'init_weights_quietly',
     'load_config', 'prepare_model_cfg', 'CheckpointMismatchError',
     'load_checkpoint', 'mismatch_report', 'count_flops', 'count_params',
-    'inference_recognizer', 'pipeline_view_problems', 'single_view_pipeline',
+    'inference_recognizer', 'pipeline_view_problems', 'pipeline_views',
+    'single_view_pipeline',
     'view_input_shape', 'view_spec', 'RecognizerScores', 'scores_of'
 ]

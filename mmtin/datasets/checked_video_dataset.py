@@ -3,13 +3,15 @@
 import io
 import logging
 import os.path as osp
-import warnings
 from typing import Callable, List, NamedTuple, Optional, Sequence, Union
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
 from mmengine.fileio import exists, get, get_text
 from mmengine.logging import print_log
+
+from .short_videos import (check_short_video_mode, pipeline_min_frames,
+                           short_video_detail)
 
 # metainfo key (or data key) under which a returned training sample lists
 # the broken samples that were skipped before it was drawn
@@ -131,8 +133,15 @@ class CheckedVideoDataset(VideoDataset):
     undecodable video, ...) a :class:`BrokenVideoError` naming the video,
     ``ann_file`` and the line is raised, chained to the original error.
 
-    With ``skip_broken=True`` broken samples are skipped instead, each with a
-    warning naming the video and its line, never silently:
+    A video with fewer frames than the pipeline's sampler needs (see
+    :mod:`mmtin.datasets.short_videos`, the rule ``tools/check_dataset.py``
+    applies too) is looped and logged once (``short_video='loop'``) or
+    rejected as broken, naming the file and its frame count
+    (``short_video='error'``).
+
+    With ``skip_broken=True`` broken samples are skipped instead, each
+    logged once (per process) naming the video and its line, never
+    silently:
 
     - training (``test_mode=False``): another random sample is drawn (as
       MMEngine does when a pipeline returns None, at most ``max_refetch``
@@ -150,6 +159,8 @@ class CheckedVideoDataset(VideoDataset):
         pipeline (list[dict | callable]): Data transforms.
         skip_broken (bool): Skip broken samples instead of raising.
             Default: False.
+        short_video (str): ``'loop'`` or ``'error'``, see above.
+            Default: ``'loop'``.
         **kwargs: Other arguments of ``VideoDataset`` / ``BaseDataset``.
     """
 
@@ -157,12 +168,18 @@ class CheckedVideoDataset(VideoDataset):
                  ann_file: str,
                  pipeline: List[Union[dict, Callable]],
                  skip_broken: bool = False,
+                 short_video: str = 'loop',
                  **kwargs) -> None:
         if not isinstance(skip_broken, bool):
             raise TypeError('CheckedVideoDataset: skip_broken must be a '
                             f'bool, got {skip_broken!r}')
         self.skip_broken = skip_broken
+        self.short_video = check_short_video_mode(short_video)
+        self.min_frames = pipeline_min_frames(pipeline)
         self.broken_at_init: List[str] = []
+        # short videos looped (found in this process), by location
+        self.short_videos: List[str] = []
+        self._logged = set()
         super().__init__(ann_file, pipeline, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -214,31 +231,68 @@ class CheckedVideoDataset(VideoDataset):
         kept = []
         for info in data_list:
             probe = probe_video(info['filename'], decode='none')
-            if probe.problem is None:
-                kept.append(info)
-                continue
             where = sample_location(info['filename'], self.ann_file,
                                     info['ann_line'])
+            problem, detail = probe.problem, probe.detail
+            short = short_video_detail(probe.num_frames, self.min_frames)
+            if problem is None and short is not None:
+                if self.short_video == 'error':
+                    problem, detail = 'too short', short
+                else:
+                    self._note_short(where, short)
+            if problem is None:
+                kept.append(info)
+                continue
             self.broken_at_init.append(where)
-            self._warn(f'skipping broken video {where}: {probe.problem}, '
-                       f'{probe.detail}')
+            self._warn(f'skipping broken video {where}: {problem}, {detail}',
+                       key=where)
         if self.broken_at_init:
             self._warn(f'{len(self.broken_at_init)} of {len(data_list)} '
                        f'videos in {self.ann_file} are broken and were '
                        'left out of this test-mode dataset')
+        if self.short_videos:
+            self._warn(f'{len(self.short_videos)} of {len(data_list)} '
+                       f'videos in {self.ann_file} have fewer than '
+                       f'{self.min_frames} frames; their frames are looped '
+                       "(short_video='loop')")
         return kept
 
-    @staticmethod
-    def _warn(msg: str) -> None:
-        msg = f'CheckedVideoDataset: {msg}'
-        warnings.warn(msg, stacklevel=3)
-        print_log(msg, logger='current', level=logging.WARNING)
+    def _warn(self, msg: str, key: Optional[str] = None) -> None:
+        """Log ``msg`` once (per ``key``, per process) as a warning."""
+        if key is not None:
+            if key in self._logged:
+                return
+            self._logged.add(key)
+        print_log(f'CheckedVideoDataset: {msg}', logger='current',
+                  level=logging.WARNING)
+
+    def _note_short(self, where: str, detail: str) -> None:
+        if where not in self.short_videos:
+            self.short_videos.append(where)
+        self._warn(f'short video {where}: {detail}; its frames are looped '
+                   "(short_video='loop'; 'error' rejects it)",
+                   key=f'short {where}')
+
+    def _check_length(self, data: dict, filename: str, line) -> None:
+        """Apply the short-video rule once ``total_frames`` is known."""
+        short = short_video_detail(int(data['total_frames']),
+                                   self.min_frames)
+        if short is None:
+            return
+        if self.short_video == 'error':
+            raise BrokenVideoError.for_sample(
+                filename, self.ann_file, line,
+                f"too short: {short} (short_video='error'; 'loop' loops "
+                'its frames)')
+        self._note_short(sample_location(filename, self.ann_file, line),
+                         short)
 
     def prepare_data(self, idx: int):
         """Run the pipeline; failures raise :class:`BrokenVideoError`."""
         data = self.get_data_info(idx)
         filename = data.get('filename', '?')
         line = data.get('ann_line', '?')
+        checked = False
         for transform in self.pipeline.transforms:
             try:
                 data = transform(data)
@@ -249,6 +303,9 @@ class CheckedVideoDataset(VideoDataset):
                     f'{name} failed: {type(err).__name__}: {err}') from err
             if data is None:
                 return None
+            if not checked and 'total_frames' in data:
+                checked = True
+                self._check_length(data, filename, line)
         return data
 
     def __getitem__(self, idx: int) -> dict:
@@ -262,7 +319,8 @@ class CheckedVideoDataset(VideoDataset):
                 data = self.prepare_data(idx)
             except BrokenVideoError as err:
                 skipped.append(err.location)
-                self._warn(f'skipped a broken sample: {err}')
+                self._warn(f'skipped a broken sample: {err}',
+                           key=err.location)
                 data = None
             if data is None:  # broken, or a transform returned None
                 idx = self._rand_another()

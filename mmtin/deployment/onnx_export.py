@@ -24,6 +24,32 @@ from .stream_step_scores import StreamStepScores
 DEFAULT_OPSET = 17
 
 
+DEPLOY_EXTRA = 'pip install "mmtin[deploy]"'
+
+
+def require_deploy_packages(*names: str, what: str = 'ONNX export') -> None:
+    """Import ``names`` or fail naming the ``deploy`` extra.
+
+    Args:
+        *names (str): Modules needed, e.g. ``'onnx'``, ``'onnxruntime'``.
+        what (str): What needs them, for the message.
+
+    Raises:
+        ImportError: Naming the missing packages and ``mmtin[deploy]``.
+    """
+    import importlib
+    missing = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise ImportError(
+            f'{what} needs {", ".join(missing)}, which is not installed: '
+            f'{DEPLOY_EXTRA} (or pip install {" ".join(missing)})')
+
+
 def is_stream(model: nn.Module) -> bool:
     """Whether ``model`` is exported as one stream step."""
     return hasattr(model, 'stream_step') and hasattr(model, 'init_states')
@@ -171,6 +197,7 @@ def export_onnx(module: nn.Module,
     """
     if opset < 17:
         raise ValueError(f'--opset {opset}: mmtin exports with opset >= 17')
+    require_deploy_packages('onnx', 'onnxscript')
     if dynamo:  # its native opset; converting down to 17 fails
         opset = max(opset, 18)
     names = io_names(module)
@@ -215,6 +242,7 @@ def export_onnx(module: nn.Module,
 
 def ort_session(model, threads: Optional[int] = None):
     """An onnxruntime CPU session of a model (bytes or file)."""
+    require_deploy_packages('onnxruntime', what='checking the ONNX graph')
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.log_severity_level = 3
@@ -283,6 +311,7 @@ def verify_onnx(module: nn.Module,
 
 def onnx_opset(model: bytes) -> int:
     """The default-domain opset of a serialised ONNX model."""
+    require_deploy_packages('onnx', what='reading the ONNX graph')
     import onnx
     graph = onnx.load_model_from_string(model)
     return max(o.version for o in graph.opset_import

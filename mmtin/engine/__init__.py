@@ -3,7 +3,8 @@ from .device_aware_ddp import DeviceAwareDDP
 from .dist_setup import exit_now, setup_distributed, teardown_distributed
 from .hooks import (AtomicCheckpointHook, BrokenVideoReportHook,
                     ConfigCheckHook, EpochSeedHook, GumbelTemperatureHook,
-                    OptunaPruningHook, SwitchToDeployHook, add_deploy_hook,
+                    OptunaPruningHook, StrictLoadHook, SwitchToDeployHook,
+                    add_deploy_hook, add_strict_load_hook,
                     FreezeSubmodulesHook, VideoVisualizationHook)
 
 __all__ = [
@@ -11,5 +12,5 @@ __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
     'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
-    'VideoVisualizationHook'
+    'StrictLoadHook', 'add_strict_load_hook', 'VideoVisualizationHook'
 ]

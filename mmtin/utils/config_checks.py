@@ -31,38 +31,6 @@ def raise_if_problems(problems: List[str], what: str = 'config') -> None:
         raise ConfigCheckError(f'{what} check failed:\n{listing}')
 
 
-def required_frames(clip_len: int,
-                    frame_interval: int = 1,
-                    num_clips: int = 1) -> int:
-    """Fewest frames a video needs for ``SampleFrames`` without repeats.
-
-    With fewer frames, MMAction2's ``SampleFrames`` does not fail: it starts
-    several clips at the same frame, or loops/repeats frames past the end of
-    the video.
-
-    Args:
-        clip_len (int): Frames per clip.
-        frame_interval (int): Step between frames of a clip. Default: 1.
-        num_clips (int): Clips per video. Default: 1.
-
-    Returns:
-        int: The fewest frames with which ``SampleFrames``, in train and in
-        test mode, keeps every index inside the video and starts each clip
-        at a different frame: ``(clip_len - 1) * frame_interval + 1`` for
-        one clip, ``clip_len * frame_interval + num_clips - 1`` for several
-        (training segments are ``clip_len * frame_interval`` wide).
-    """
-    for name, value in (('clip_len', clip_len),
-                        ('frame_interval', frame_interval),
-                        ('num_clips', num_clips)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f'SampleFrames {name} must be a positive int, '
-                             f'got {value!r}')
-    if num_clips == 1:
-        return (clip_len - 1) * frame_interval + 1
-    return clip_len * frame_interval + num_clips - 1
-
-
 def _type_name(cfg) -> str:
     t = cfg.get('type', '')
     return t if isinstance(t, str) else getattr(t, '__name__', str(t))

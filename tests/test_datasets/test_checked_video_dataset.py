@@ -58,6 +58,16 @@ def data(tmp_path_factory, video_dir):
     return root, ann, lines
 
 
+@pytest.fixture
+def logged(monkeypatch):
+    """The dataset's log messages (it warns through the logger only)."""
+    import mmtin.datasets.checked_video_dataset as module
+    messages = []
+    monkeypatch.setattr(module, 'print_log',
+                        lambda msg, **kwargs: messages.append(msg))
+    return messages
+
+
 def _dataset(data, **kwargs):
     root, ann, _ = data
     return CheckedVideoDataset(
@@ -118,13 +128,14 @@ def test_malformed_annotation_names_line(tmp_path):
 
 
 @pytest.mark.parametrize('name', BROKEN)
-def test_skip_broken_train_mode_warns_and_marks(data, name):
+def test_skip_broken_train_mode_warns_and_marks(data, name, logged):
     root, ann, lines = data
     dataset = _dataset(data, skip_broken=True)
     where = f'{root / name} ({ann}:{lines[name]})'
-    with pytest.warns(UserWarning) as record:
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # logged, not also warned
         sample = dataset[_index(dataset, name)]
-    message = ' '.join(str(r.message) for r in record)
+    message = ' '.join(logged)
     assert f'"{root / name}"' in message
     assert f'{ann}, line {lines[name]}' in message
     assert sample['inputs'].shape == (4, 3, 32, 32)
@@ -133,6 +144,8 @@ def test_skip_broken_train_mode_warns_and_marks(data, name):
     assert all(s.split(' (')[0].endswith(BROKEN) for s in skipped)
     batch = pseudo_collate([sample, dataset[0]])
     assert skipped_in_batch(batch) == skipped
+    dataset[_index(dataset, name)]  # skipped again: not logged again
+    assert sum(f'"{root / name}"' in m for m in logged) == 1
 
 
 def test_skip_broken_count_crosses_worker_processes(data):
@@ -152,19 +165,24 @@ def test_skip_broken_count_crosses_worker_processes(data):
     assert all(s.split(' (')[0].endswith(BROKEN) for s in found)
 
 
-def test_skip_broken_test_mode_leaves_out_at_init(data):
+def test_skip_broken_test_mode_leaves_out_at_init(data, logged):
     root, ann, lines = data
-    with pytest.warns(UserWarning) as record:
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # logged, not also warned
         dataset = _dataset(data, skip_broken=True, test_mode=True)
-    messages = [str(r.message) for r in record]
+    messages = list(logged)
     assert len(dataset) == 4
     assert dataset.broken_at_init == [
         f'{root / n} ({ann}:{lines[n]})' for n in
         ('missing.mp4', 'truncated.mp4', 'garbage.mp4')
     ]
-    for where in dataset.broken_at_init:
-        assert any(where in m for m in messages)
+    for where in dataset.broken_at_init:  # each broken file once
+        assert sum(where in m for m in messages) == 1
     assert any('3 of 7 videos' in m for m in messages)
+    short = f'{root / "short.mp4"} ({ann}:{lines["short.mp4"]})'
+    assert dataset.short_videos == [short]  # kept and looped, logged
+    assert sum(short in m for m in messages) == 1
+    assert any('1 of 7 videos' in m and 'looped' in m for m in messages)
     names = {Path(dataset.get_data_info(i)['filename']).name
              for i in range(len(dataset))}
     assert names == {'good0.mp4', 'good1.mp4', 'good2.mp4', 'short.mp4'}
@@ -182,3 +200,32 @@ def test_probe_video(data, video_dir):
     assert probe_video(str(video_dir / 'test.mp4')).num_frames == 300
     with pytest.raises(ValueError, match='decode'):
         probe_video(str(root / 'good0.mp4'), decode='some')
+
+
+def test_short_video_rule_loop_or_error(data, logged):
+    """A 3-frame video under a 4-clip sampler was looped silently (and
+    check_dataset called it broken); now it is looped and logged once
+    (short_video='loop'), or rejected naming the file and its frame count
+    (short_video='error')."""
+    root, ann, lines = data
+    where = f'{root / "short.mp4"} ({ann}:{lines["short.mp4"]})'
+    looped = _dataset(data)
+    assert looped.min_frames == 4
+    index = _index(looped, 'short.mp4')
+    for _ in range(2):
+        assert looped[index]['inputs'].shape == (4, 3, 32, 32)
+    assert looped.short_videos == [where]
+    assert sum(where in m and '3 frames, the sampling needs at least 4'
+               in m for m in logged) == 1
+    for test_mode in (False, True):
+        strict = _dataset(data, short_video='error', test_mode=test_mode)
+        with pytest.raises(BrokenVideoError) as info:
+            strict[index]
+        assert (info.value.line, info.value.filename) == (
+            lines['short.mp4'], str(root / 'short.mp4'))
+        assert '3 frames, the sampling needs at least 4' in str(info.value)
+    left_out = _dataset(data, short_video='error', skip_broken=True,
+                        test_mode=True)
+    assert len(left_out) == 3 and where in left_out.broken_at_init
+    with pytest.raises(ValueError, match='short_video must be one of'):
+        _dataset(data, short_video='pad')

@@ -146,3 +146,17 @@ def test_runner_stops_before_first_iteration(tmp_path):
                        match=re.escape(f'{ann} has 1 label(s) >= 3')):
         runner.train()
     assert runner.iter == 0
+
+
+def test_other_ranks_do_not_repeat_the_listing(monkeypatch):
+    """Every rank of a multi-process run printed the whole listing (the
+    same ConfigCheckError twice with 2 processes); now rank 0 lists the
+    problems and the other ranks fail naming it."""
+    import mmtin.engine.hooks.config_check_hook as module
+    cfg = _cfg(TSM, train_clips=4)
+    full = _problems(cfg)
+    assert 'train_dataloader' in full
+    monkeypatch.setattr(module, 'get_rank', lambda: 1)
+    short = _problems(cfg)
+    assert 'train_dataloader' not in short
+    assert 'rank 1' in short and 'rank 0 lists the 1 problem(s)' in short

@@ -81,15 +81,16 @@ def test_test_tool_deploy_option(tmp_path):
     config.write_text(f'model = {TDN!r}\n')
     args = test.parse_args([str(config), 'ck.pth', '--deploy'])
     cfg = test.merge_args(Config.fromfile(str(config)), args)
-    assert cfg.custom_hooks == [dict(type='SwitchToDeployHook')]
+    strict = dict(type='StrictLoadHook', strict=True)  # always there
+    assert cfg.custom_hooks == [strict, dict(type='SwitchToDeployHook')]
     args = test.parse_args([str(config), 'ck.pth', '--cfg-options',
                             'model.deploy=True'])
     cfg = test.merge_args(Config.fromfile(str(config)), args)
-    assert cfg.custom_hooks == [dict(type='SwitchToDeployHook')]
+    assert cfg.custom_hooks == [strict, dict(type='SwitchToDeployHook')]
     assert 'deploy' not in cfg.model
     cfg = test.merge_args(Config.fromfile(str(config)),
                           test.parse_args([str(config), 'ck.pth']))
-    assert not cfg.get('custom_hooks')
+    assert cfg.custom_hooks == [strict]
 
 
 @pytest.mark.parametrize('flag,key', [(True, False), (False, True)])

@@ -57,19 +57,23 @@ def test_cli_reports_broken_videos(broken_set, tmp_path):
     assert result.returncode == 1, result.stderr[-3000:]
     report = json.loads(out.read_text())
     assert report['ann_file'] == str(ann)
-    assert report['num_samples'] == 7 and report['num_broken'] == 4
+    assert report['num_samples'] == 7 and report['num_broken'] == 3
     assert report['sampling']['min_frames'] == 4
     found = {(e['line'], e['filename'].split('/')[-1], e['problem'])
              for e in report['broken']}
     assert found == {(4, 'missing.mp4', 'missing'),
                      (5, 'truncated.mp4', 'undecodable'),
-                     (7, 'garbage.mp4', 'undecodable'),
-                     (8, 'short.mp4', 'too_short')}
+                     (7, 'garbage.mp4', 'undecodable')}
+    # short_video='loop' (default): looped in training and testing, so
+    # listed as looped, not broken
+    assert [(e['line'], e['num_frames']) for e in report['looped']] == [
+        (8, 3)]
     assert report['config_problems'] == []
     assert 'task/s' in result.stdout  # the progress bar
     assert f'{ann}:5 {root / "videos" / "truncated.mp4"}: undecodable' \
         in result.stdout
-    assert '3 frames, the sampling needs at least 4' in result.stdout
+    assert 'too short, looped (3 frames, the sampling needs at least 4)' \
+        in result.stdout
 
 
 def test_clean_split_exits_zero(tmp_path):
@@ -107,3 +111,26 @@ def test_unusable_inputs(tmp_path, capsys):
     assert check_dataset.main([str(config), '--out', str(out)]) == 1
     error = json.loads(out.read_text())['annotation_error']
     assert f'{ann}, line 1' in error
+
+
+def test_short_video_follows_the_dataset_rule(tmp_path, capsys):
+    """check_dataset called a short video broken while training and
+    testing looped it; now it applies the dataset's short_video key."""
+    ann = helpers.make_video_set(tmp_path, num_videos=2, num_frames=8)
+    helpers.make_video(tmp_path / 'videos' / 'short.mp4', 3)
+    ann.write_text(ann.read_text() + 'short.mp4 1\n')
+    config = _config(tmp_path, ann, 'short')
+    out = tmp_path / 'short.json'
+    assert check_dataset.main([str(config), '--out', str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report['short_video'] == 'loop' and report['broken'] == []
+    assert [e['line'] for e in report['looped']] == [3]
+    assert '1 short videos looped' in capsys.readouterr().out
+    assert check_dataset.main([
+        str(config), '--out', str(out), '--cfg-options',
+        'train_dataloader.dataset.short_video=error']) == 1
+    report = json.loads(out.read_text())
+    assert [(e['line'], e['problem']) for e in report['broken']] == [
+        (3, 'too_short')]
+    assert '3 frames, the sampling needs at least 4' in \
+        report['broken'][0]['detail']

@@ -74,3 +74,30 @@ def test_bad_arguments_are_named(tool, tmp_path):
         tool.main([str(tmp_path / 'no_such.py'), 'none', out])
     with pytest.raises(SystemExit):
         tool.main([config, 'none', out, '--opset', '13'])
+
+
+@pytest.mark.parametrize('hidden', ['onnx', 'onnxscript', 'onnxruntime'])
+def test_missing_onnx_packages_name_the_deploy_extra(tool, tmp_path,
+                                                     monkeypatch, hidden):
+    """Without onnx/onnxscript/onnxruntime the export failed deep inside
+    torch.onnx with no hint; the error now names the package and the
+    ``deploy`` extra."""
+    import sys
+    config = write_config(tmp_path, 'tin')
+    monkeypatch.setitem(sys.modules, hidden, None)  # as if not installed
+    args = [config, 'none', str(tmp_path / 'x.onnx')]
+    if hidden == 'onnxruntime':
+        args.append('--verify')
+    with pytest.raises(ImportError) as info:
+        tool.main(args)
+    message = str(info.value)
+    assert hidden in message and 'pip install "mmtin[deploy]"' in message
+
+
+def test_deploy_extra_holds_the_onnx_packages(repo_root):
+    import tomllib
+    with open(repo_root / 'pyproject.toml', 'rb') as f:
+        extras = tomllib.load(f)['project']['optional-dependencies']
+    names = {d.split('>')[0].split('=')[0] for d in extras['deploy']}
+    assert names == {'onnx', 'onnxruntime', 'onnxscript'}
+    assert 'mmtin[deploy]' in extras['tests']

@@ -249,6 +249,12 @@ def test_train_merge_args(setup, repo_root):
     cfg = train.merge_args(
         Config.fromfile(str(config)), _train_args(resume='some/ckpt.pth'))
     assert cfg.resume is True and cfg.load_from == 'some/ckpt.pth'
+    # load_from is checked strictly (StrictLoadHook), --non-strict opts out
+    assert cfg.custom_hooks[-1] == dict(type='StrictLoadHook', strict=True)
+    cfg = train.merge_args(Config.fromfile(str(config)), _train_args(
+        non_strict=True))
+    assert cfg.custom_hooks[-1] == dict(type='StrictLoadHook', strict=False)
+    assert train.parse_args([str(config), '--non-strict']).non_strict
 
     parsed = train.parse_args([str(config), '--resume', '--local-rank', '1'])
     assert parsed.resume == 'auto' and parsed.local_rank == 1
@@ -358,3 +364,31 @@ def test_scripts_print_usage(repo_root, script, args):
                           cwd=repo_root, capture_output=True, text=True)
     assert proc.returncode == 2
     assert 'usage' in proc.stderr
+
+
+def test_test_rejects_another_architecture(setup, repo_root, tmp_path):
+    """Weights of another model used to test 'successfully' (a random
+    model's accuracy); now the error lists the keys, --non-strict opts
+    out."""
+    from mmtin.apis import CheckpointMismatchError
+    test = _load_tool(repo_root, 'test')
+    _, config = setup
+    other = tmp_path / 'tsn_r50.pth'
+    torch.save({'state_dict': {
+        'backbone.layer1.0.conv3.conv.weight': torch.zeros(256, 64, 1, 1),
+        'cls_head.fc_cls.weight': torch.zeros(400, 2048)}}, other)
+    work = str(tmp_path / 'work')
+    with pytest.raises(CheckpointMismatchError) as info:
+        test.main([str(config), str(other), '--work-dir', work])
+    message = str(info.value)
+    assert 'missing key(s): backbone.conv1.conv.weight' in message
+    assert ('1 unexpected key(s): backbone.layer1.0.conv3.conv.weight'
+            in message)
+    assert 'cls_head.fc_cls.weight (400, 2048) vs (2, 512)' in message
+    assert '--non-strict' in message
+    # a config that initialises from another model on purpose
+    # (checkpoint_strict = False for its load_from) still tests strictly
+    with pytest.raises(CheckpointMismatchError):
+        test.main([str(config), str(other), '--work-dir', work,
+                   '--cfg-options', 'checkpoint_strict=False'])
+    test.main([str(config), str(other), '--work-dir', work, '--non-strict'])

@@ -6,7 +6,8 @@ from mmaction.datasets.transforms import SampleFrames
 
 from mmtin.utils.config_checks import (ConfigCheckError, dataset_cfg,
                                        find_sampler, label_problems,
-                                       raise_if_problems, required_frames)
+                                       raise_if_problems)
+from mmtin.datasets.short_videos import required_frames
 
 
 def _clean_sampling(num_frames, clip_len, frame_interval, num_clips,

@@ -3,6 +3,7 @@ from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .broken_video_report_hook import BrokenVideoReportHook
 from .config_check_hook import ConfigCheckHook
 from .epoch_seed_hook import EpochSeedHook
+from .strict_load_hook import StrictLoadHook, add_strict_load_hook
 from .switch_to_deploy_hook import SwitchToDeployHook, add_deploy_hook
 from .optuna_pruning_hook import OptunaPruningHook
 from .gumbel_temperature_hook import GumbelTemperatureHook
@@ -13,5 +14,5 @@ __all__ = [
     'AtomicCheckpointHook', 'BrokenVideoReportHook', 'ConfigCheckHook',
     'EpochSeedHook', 'SwitchToDeployHook', 'add_deploy_hook',
     'OptunaPruningHook', 'GumbelTemperatureHook', 'FreezeSubmodulesHook',
-    'VideoVisualizationHook'
+    'StrictLoadHook', 'add_strict_load_hook', 'VideoVisualizationHook'
 ]

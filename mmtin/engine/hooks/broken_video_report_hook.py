@@ -27,7 +27,8 @@ class BrokenVideoReportHook(Hook):
     totals: training samples carry the list of samples skipped before them
     (see ``CheckedVideoDataset``), so the count survives worker processes; at
     the end of each training epoch the lists of all ranks are gathered and
-    rank 0 logs the count and the distinct broken samples. For validation and
+    rank 0 logs the number of distinct broken videos (a video skipped
+    several times counts once) and lists them. For validation and
     testing it reports the samples that the test-mode dataset left out when
     it was built. Each count is also put in the message hub
     (``'mmtin/broken_skipped'`` for the last epoch, ``'mmtin/broken_
@@ -46,7 +47,7 @@ class BrokenVideoReportHook(Hook):
             raise ValueError(f'max_listed must be >= 0, got {max_listed}')
         self.max_listed = max_listed
         self._epoch_skipped: List[str] = []
-        self._total = 0
+        self._run_skipped = set()
 
     def before_train_epoch(self, runner) -> None:
         self._epoch_skipped = []
@@ -62,15 +63,18 @@ class BrokenVideoReportHook(Hook):
         skipped = list(self._epoch_skipped)
         if is_distributed():
             skipped = [s for part in all_gather_object(skipped) for s in part]
-        self._total += len(skipped)
-        runner.message_hub.update_info('mmtin/broken_skipped', len(skipped))
-        runner.message_hub.update_info('mmtin/broken_skipped_total',
-                                       self._total)
-        if skipped:
+        # a broken file skipped several times (refetches, workers) counts
+        # once: the counts are of distinct files
+        distinct = list(dict.fromkeys(skipped))
+        self._run_skipped.update(distinct)
+        total = len(self._run_skipped)
+        runner.message_hub.update_info('mmtin/broken_skipped', len(distinct))
+        runner.message_hub.update_info('mmtin/broken_skipped_total', total)
+        if distinct:
             runner.logger.warning(
-                f'epoch {runner.epoch + 1}: skipped {len(skipped)} broken '
-                f'training samples ({self._total} so far in this run): '
-                f'{self._listing(skipped)}')
+                f'epoch {runner.epoch + 1}: skipped {len(distinct)} broken '
+                f'training videos ({total} so far in this run): '
+                f'{self._listing(distinct)}')
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         self._report_left_out(runner, 'val')

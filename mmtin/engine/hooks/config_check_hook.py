@@ -3,10 +3,11 @@
 from typing import List
 
 from mmaction.registry import HOOKS
+from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 
-from mmtin.utils.config_checks import (dataset_problems, raise_if_problems,
-                                       segment_problems)
+from mmtin.utils.config_checks import (ConfigCheckError, dataset_problems,
+                                       raise_if_problems, segment_problems)
 
 
 @HOOKS.register_module()
@@ -20,7 +21,9 @@ class ConfigCheckHook(Hook):
     ``cls_head.num_segments``) against ``SampleFrames`` of each pipeline,
     TDN's ``clip_len`` of 5, and every label of the annotation files against
     ``model.cls_head.num_classes``. All problems found are raised together as
-    one ``ConfigCheckError``.
+    one ``ConfigCheckError``. In a multi-process run every rank fails, but
+    only rank 0's error lists the problems (the others name rank 0), so
+    the listing is printed once.
 
     Args:
         check_labels (bool): Also read every sample's label from the built
@@ -52,7 +55,13 @@ class ConfigCheckHook(Hook):
                 dataset = self._dataset(runner, split)
                 if dataset is not None:
                     problems += dataset_problems(runner.cfg, split, dataset)
-        raise_if_problems(problems, f'ConfigCheckHook ({", ".join(splits)})')
+        what = f'ConfigCheckHook ({", ".join(splits)})'
+        rank = get_rank()
+        if problems and rank != 0:
+            raise ConfigCheckError(
+                f'{what} check failed on rank {rank} too: rank 0 lists the '
+                f'{len(problems)} problem(s)')
+        raise_if_problems(problems, what)
         self._checked.update(splits)
         runner.logger.info(f'ConfigCheckHook: {", ".join(splits)} config OK')
 
