@@ -17,7 +17,8 @@ adamml_evidence,lsts_evidence,search_evidence}.py``.
 """
 from .claim_check import ClaimCheck, claims_markdown
 from .data_spec import DataRootError, DataSpec, ensure_data
-from .study_parser import command_line, setup_study, study_parser
+from .study_parser import (command_line, setup_study, study_parser,
+                           variant_roots)
 from .study_report import StudyReport, markdown_table, mean_std, seed_stats
 from .study_row import COUNTED, LOAD_FROM, Stage, StudyRow, StudyRowError
 from .study_runner import StudyError, StudyRunner
@@ -25,6 +26,7 @@ from .study_runner import StudyError, StudyRunner
 __all__ = [
     'ClaimCheck', 'claims_markdown', 'DataRootError', 'DataSpec',
     'ensure_data', 'command_line', 'setup_study', 'study_parser',
+    'variant_roots',
     'StudyReport', 'markdown_table', 'mean_std', 'seed_stats', 'COUNTED',
     'LOAD_FROM', 'Stage', 'StudyRow', 'StudyRowError', 'StudyError',
     'StudyRunner'

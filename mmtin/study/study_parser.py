@@ -17,7 +17,9 @@ def _positive_int(text: str) -> int:
 def study_parser(description: str,
                  work_dir: str,
                  data_root: Optional[str] = None,
-                 seeds: Sequence[int] = (0, 1, 2)) -> argparse.ArgumentParser:
+                 seeds: Sequence[int] = (0, 1, 2),
+                 variants: Optional[Sequence[str]] = None
+                 ) -> argparse.ArgumentParser:
     """An argument parser with the common study options.
 
     ``--seeds``, ``--threads`` (torch intra-op threads, default 1: on a
@@ -31,6 +33,9 @@ def study_parser(description: str,
         work_dir (str): Default ``--work-dir``.
         data_root (str, optional): Default ``--data-root``. Default: None.
         seeds (Sequence[int]): Default ``--seeds``. Default: (0, 1, 2).
+        variants (Sequence[str], optional): The generator's named data
+            variants (its ``VARIANTS``); adds ``--variants NAME [NAME ...]``
+            (default ``['dev']``, see :func:`variant_roots`). Default: None.
 
     Returns:
         argparse.ArgumentParser: Add the driver's own options to it.
@@ -57,10 +62,38 @@ def study_parser(description: str,
                         help='reuse finished runs, resume interrupted ones')
     parser.add_argument('--stop-on-error', action='store_true',
                         help='stop at the first failing run')
+    if variants is not None:
+        parser.add_argument(
+            '--variants', nargs='+', default=['dev'], choices=list(variants),
+            metavar='VARIANT',
+            help='named data variants to run on (tune on dev, report on '
+            f'the held-out ones); one of {list(variants)}. dev uses '
+            '--data-root, VARIANT uses --data-root + "_VARIANT"')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={}, help='key=value overrides for every '
                         'stage config')
     return parser
+
+
+def variant_roots(data_root: str, variants: Sequence[str]) -> dict:
+    """Data folder per named variant: ``dev`` -> ``data_root``, any other
+    ``V`` -> ``data_root + '_' + V``.
+
+    Returns ``{'': data_root}`` (no variant level in the work dir, the
+    layout of a single-data study) when ``variants`` is just ``['dev']``.
+
+    Args:
+        data_root (str): ``--data-root``.
+        variants (Sequence[str]): ``--variants``.
+
+    Returns:
+        dict: Variant name -> data folder, for :class:`StudyRunner`.
+    """
+    variants = list(dict.fromkeys(variants))
+    if variants == ['dev']:
+        return {'': data_root}
+    root = data_root.rstrip('/\\')
+    return {v: root if v == 'dev' else f'{root}_{v}' for v in variants}
 
 
 def setup_study(args: argparse.Namespace) -> str:

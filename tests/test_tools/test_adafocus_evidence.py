@@ -12,13 +12,14 @@ from script_loader import REPO_ROOT, load_script
 ev = load_script('tools/analysis/adafocus_evidence.py')
 
 
-def _report(seeds):
+def _report(seeds, variant=''):
     """``seeds``: list of (a, b, c, a2) top-1 fractions."""
     gflops = dict(a=0.03, a2=0.03, b=0.10, c=0.03)
     records = []
     for seed, (a, b, c, a2) in enumerate(seeds):
         for key, top1 in dict(a=a, a2=a2, b=b, c=c).items():
-            records.append(dict(row=key, variant='', seed=seed, metrics={},
+            records.append(dict(row=key, variant=variant, seed=seed,
+                                metrics={},
                                 values=dict(top1=top1, gflops=gflops[key])))
     return StudyReport(records, [k for k, _ in ev.ROWS],
                        list(range(len(seeds))))
@@ -43,6 +44,20 @@ def test_summary_and_claim_checks(tmp_path):
     checks = {c.name: c.passed for c in ev.claims(report)}
     assert not checks['a_within_2_points_of_b']
     assert not checks['a_clearly_above_c']
+
+
+def test_claims_per_held_out_variant():
+    report = _report([(.90, .91, .60, .5), (.92, .93, .62, .5)],
+                     variant='glyphs_border')
+    names = {c.name: c.passed for c in ev.claims(report, 'glyphs_border')}
+    assert names['glyphs_border/a_within_2_points_of_b']
+    assert not names['glyphs_border/a2_clearly_above_c']
+    assert '| (a) AdaFocus V1' in ev.markdown(report, 'glyphs_border')
+    # a held-out variant's data spec names it (meta.json is checked on it)
+    args = ev.parse_args(['--variants', 'glyphs_border', 'dots_brightness'])
+    assert args.variants == ['glyphs_border', 'dots_brightness']
+    assert ev.data_spec(args, 'glyphs_border').params['variant'] == \
+        'glyphs_border'
 
 
 def test_rows_share_stages_and_train_the_same_budget():

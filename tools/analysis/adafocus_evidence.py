@@ -42,9 +42,11 @@ empty, and refused if its ``meta.json`` holds other parameters.
 """
 import os.path as osp
 
+from mmtin.datasets.synthetic.small_object import VARIANTS
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         markdown_table, mean_std, setup_study, study_parser,
+                         variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'adafocus')
@@ -59,7 +61,8 @@ METRICS = {'top1': 'acc/top1', 'gflops': 'gflops'}
 def parse_args(argv=None):
     parser = study_parser('AdaFocus evidence study',
                           'work_dirs/adafocus_evidence',
-                          data_root='data/small_object')
+                          data_root='data/small_object',
+                          variants=list(VARIANTS))
     parser.add_argument(
         '--epochs', nargs=4, type=int, default=[2, 3, 8, 3],
         metavar=('E0', 'E1', 'E2', 'E3'),
@@ -73,13 +76,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def data_spec(args):
+def data_spec(args, variant='dev'):
     from mmtin.datasets.synthetic.small_object import \
         generate_small_object_dataset
     total = sum(args.splits)
     return DataSpec(generate_small_object_dataset,
                     dict(num_videos=total, val_ratio=args.splits[1] / total,
-                         test_ratio=args.splits[2] / total))
+                         test_ratio=args.splits[2] / total, variant=variant))
 
 
 def build_rows(epochs):
@@ -113,24 +116,26 @@ def build_rows(epochs):
     ]
 
 
-def claims(report):
-    """(a) and (a2) against the plain model (b) and the control (c)."""
-    top1 = {k: report.stats(k, 'top1', scale=100) for k, _ in ROWS}
-    gflops = {k: report.stats(k, 'gflops')['mean'] for k, _ in ROWS}
+def claims(report, variant=''):
+    """(a) and (a2) against the plain model (b) and the control (c), on one
+    data variant (claim names start with ``VARIANT/`` when it is named)."""
+    top1 = {k: report.stats(k, 'top1', variant, scale=100) for k, _ in ROWS}
+    gflops = {k: report.stats(k, 'gflops', variant)['mean'] for k, _ in ROWS}
+    tag = f'{variant}/' if variant else ''
     b, c = top1['b'], top1['c']
     checks = []
     for key in ('a', 'a2'):
         a = top1[key]
         checks += [
-            ClaimCheck(f'{key}_within_2_points_of_b',
+            ClaimCheck(f'{tag}{key}_within_2_points_of_b',
                        a['mean'] >= b['mean'] - 2,
                        {key: a['mean'], 'b': b['mean']},
                        f'({key}) top-1 >= (b) - 2'),
-            ClaimCheck(f'{key}_flops_at_most_half_of_b',
+            ClaimCheck(f'{tag}{key}_flops_at_most_half_of_b',
                        gflops[key] <= 0.5 * gflops['b'],
                        {key: gflops[key], 'b': gflops['b']},
                        f'({key}) GFLOPs <= 0.5 x (b)'),
-            ClaimCheck(f'{key}_clearly_above_c',
+            ClaimCheck(f'{tag}{key}_clearly_above_c',
                        a['mean'] - c['mean'] >= 5
                        and a['mean'] - a['std'] > c['mean'] + c['std'],
                        {key: a['mean'], f'{key}_std': a['std'],
@@ -141,15 +146,15 @@ def claims(report):
     return checks
 
 
-def markdown(report):
-    b_flops = report.stats('b', 'gflops')['mean']
+def markdown(report, variant=''):
+    b_flops = report.stats('b', 'gflops', variant)['mean']
     rows = []
     for key, label in ROWS:
-        top1 = report.stats(key, 'top1', scale=100)
+        top1 = report.stats(key, 'top1', variant, scale=100)
         if not top1['n']:
             rows.append([f'({key}) {label}', 'failed', '-', '-', '-'])
             continue
-        gflops = report.stats(key, 'gflops')['mean']
+        gflops = report.stats(key, 'gflops', variant)['mean']
         rows.append([
             f'({key}) {label}', mean_std(top1),
             ' / '.join(f'{v:.1f}' for v in top1['per_seed'].values()),
@@ -164,16 +169,23 @@ def main(argv=None):
     args = parse_args(argv)
     out_dir = setup_study(args)
     command = command_line('tools/analysis/adafocus_evidence.py', argv)
-    ensure_data(args.data_root, data_spec(args), args.regenerate_data)
+    roots = variant_roots(args.data_root, args.variants)
+    for variant, root in roots.items():
+        ensure_data(root, data_spec(args, variant or 'dev'),
+                    args.regenerate_data)
     rows = build_rows(args.epochs)
-    records = StudyRunner(rows, args.seeds, args.work_dir,
-                          {'': args.data_root}, resume=args.resume,
-                          cfg_options=args.cfg_options,
+    records = StudyRunner(rows, args.seeds, args.work_dir, roots,
+                          resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
-    checks = claims(report) if report.complete() else []
-    table = (markdown(report) + f'\n\nSeeds {args.seeds}; epochs E0-E3 = '
-             f'{args.epochs} ({sum(args.epochs)} per row).\n\n'
+    checks, parts = [], []
+    for variant in roots:
+        if report.complete(variant):
+            checks += claims(report, variant)
+        title = f'**Variant `{variant}`**\n\n' if variant else ''
+        parts.append(title + markdown(report, variant))
+    table = ('\n\n'.join(parts) + f'\n\nSeeds {args.seeds}; epochs E0-E3 '
+             f'= {args.epochs} ({sum(args.epochs)} per row).\n\n'
              f'Reproduce: `{command}`')
 
     def plot(path):
@@ -181,8 +193,9 @@ def main(argv=None):
                              'top-1 (%)', 'Small-object data: accuracy vs '
                              'compute', scales={'top1': 100}, logx=True)
 
+    single = list(roots) == ['']
     paths = report.write(out_dir, 'adafocus_evidence', table, checks,
-                         plot=plot if checks else None,
+                         plot=plot if checks and single else None,
                          scales={'top1': 100}, command=command,
                          args=vars(args))
     print(table)
