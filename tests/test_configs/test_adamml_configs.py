@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
@@ -48,4 +49,17 @@ def test_published_model_builds():
         cfg.model.policy.backbones[m].pop('init_cfg')
     model = MODELS.build(cfg.model)
     assert model.cost_weights == [0.5, 0.05, 0.8] and model.gamma == 10
+    # the published inputs run end to end (5-frame motion clips: 12
+    # channels of RGB differences into the R50, their mean into the
+    # 3-channel MobileNetV2 of the policy), at a small resolution
+    torch.manual_seed(0)
+    inputs = dict(rgb=torch.randn(1, 2, 3, 64, 64),
+                  motion=torch.randn(1, 2, 5, 3, 64, 64),
+                  audio=torch.randn(1, 2, 1, 64, 64))
+    model.eval()
+    with torch.no_grad():
+        out = model(inputs, mode='tensor')
+    assert out['logits'].shape == (1, 400)
+    assert torch.isfinite(out['logits']).all()
+    assert out['decisions'].shape[:2] == (1, 2)
     assert model.policy.lstm.hidden_size == 256

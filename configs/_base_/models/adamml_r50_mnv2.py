@@ -4,7 +4,8 @@
 # modality (here RGB differences of 5-frame clips, 4 * 3 channels, computed
 # with TDN's difference math), MobileNetV2 for the 1-channel audio
 # spectrogram, an ImageNet MobileNetV2 per modality in the policy (RGB at
-# 160 / 224 of the main resolution), MLP (2048, 2048), LSTMCell (256), cost
+# 160 / 224 of the main resolution; the motion policy sees the mean of the
+# four RGB differences, 3 channels), MLP (2048, 2048), LSTMCell (256), cost
 # weights [0.5, 0.05, 0.8], gamma 10. Pre-trained weights are downloaded
 # when training starts (use `pretrained=None` / no init_cfg offline).
 num_classes = 400
@@ -55,6 +56,7 @@ model = dict(
                        motion=dict(type='mmpretrain.MobileNetV2')),
         input_scale=dict(rgb=160 / 224, motion=160 / 224),
         repeat_channels=dict(audio=3),
+        fold_channels=dict(motion=4),  # mean of the 4 RGB differences
         mlp_channels=(2048, 2048),
         lstm_channels=256,
         tau=5.0),

@@ -34,6 +34,11 @@ class AdaMMLPolicy(BaseModule):
         repeat_channels (dict[str, int], optional): Repeat the input
             channels this many times (a 1-channel spectrogram into a
             3-channel backbone). Default: None.
+        fold_channels (dict[str, int], optional): Average the input's
+            channels in this many groups, ``(N, k * C, H, W) -> (N, C, H,
+            W)``: e.g. ``4`` gives the mean of four 3-channel RGB
+            differences, so a stacked motion input fits a 3-channel cheap
+            backbone. Default: None.
         mlp_channels (Sequence[int]): MLP widths. Default: (2048, 2048).
         lstm_channels (int): LSTM hidden size. Default: 256.
         act_cfg (dict): MLP activation. Default: dict(type='ReLU').
@@ -53,6 +58,7 @@ class AdaMMLPolicy(BaseModule):
                  feat_channels: Optional[Dict[str, int]] = None,
                  input_scale: Optional[Dict[str, float]] = None,
                  repeat_channels: Optional[Dict[str, int]] = None,
+                 fold_channels: Optional[Dict[str, int]] = None,
                  mlp_channels: Sequence[int] = (2048, 2048),
                  lstm_channels: int = 256,
                  act_cfg: dict = dict(type='ReLU'),
@@ -68,6 +74,15 @@ class AdaMMLPolicy(BaseModule):
         feat_channels = feat_channels or {}
         self.input_scale = dict(input_scale or {})
         self.repeat_channels = dict(repeat_channels or {})
+        self.fold_channels = dict(fold_channels or {})
+        for name, arg in (('input_scale', self.input_scale),
+                          ('repeat_channels', self.repeat_channels),
+                          ('fold_channels', self.fold_channels)):
+            unknown = sorted(set(arg) - set(self.modalities))
+            if unknown:
+                raise ValueError(f'AdaMMLPolicy: {name} has keys {unknown} '
+                                 f'that are not modalities '
+                                 f'{list(self.modalities)}')
         self.backbones = nn.ModuleDict(
             {m: MODELS.build(backbones[m])
              for m in self.modalities})
@@ -96,6 +111,13 @@ class AdaMMLPolicy(BaseModule):
                 x, scale_factor=scale, mode='bilinear', align_corners=False)
         if self.repeat_channels.get(modality, 1) > 1:
             x = x.repeat(1, self.repeat_channels[modality], 1, 1)
+        groups = self.fold_channels.get(modality, 1)
+        if groups > 1:
+            if x.shape[1] % groups:
+                raise ValueError(
+                    f'AdaMMLPolicy: fold_channels[{modality!r}] = {groups} '
+                    f'does not divide the input\'s {x.shape[1]} channels')
+            x = x.unflatten(1, (groups, -1)).mean(1)
         feat = self.backbones[modality](x)
         if isinstance(feat, (tuple, list)):
             feat = feat[-1]

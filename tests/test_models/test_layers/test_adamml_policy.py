@@ -46,3 +46,23 @@ def test_bad_config_names_backbones():
     cfg['backbones'] = {'rgb': cfg['backbones']['rgb']}
     with pytest.raises(ValueError, match='backbones'):
         MODELS.build(dict(cfg, modalities=('rgb', 'audio')))
+
+
+def test_fold_channels_feeds_the_group_mean():
+    torch.manual_seed(0)
+    cfg = dict(tiny_policy(), modalities=('rgb', 'audio', 'motion'))
+    policy = MODELS.build(dict(cfg, fold_channels=dict(motion=4)))
+    seen = []
+    policy.backbones['motion'].register_forward_pre_hook(
+        lambda module, args: seen.append(args[0]))
+    x = torch.arange(2 * 12 * 4 * 4, dtype=torch.float).view(2, 12, 4, 4)
+    policy._features('motion', x)
+    # hand-computed: channel c of the result is the mean of channels
+    # c, c + 3, c + 6, c + 9 of the input
+    want = torch.stack([(x[:, c] + x[:, c + 3] + x[:, c + 6] + x[:, c + 9])
+                        / 4 for c in range(3)], dim=1)
+    torch.testing.assert_close(seen[0], want)
+    with pytest.raises(ValueError, match=r"fold_channels\['motion'\] = 4"):
+        policy._features('motion', x[:, :10])
+    with pytest.raises(ValueError, match='fold_channels has keys'):
+        MODELS.build(dict(cfg, fold_channels=dict(flow=2)))
