@@ -108,3 +108,26 @@ def test_unknown_parameter_is_named_before_writing(tmp_path):
         ensure_data(str(tmp_path / 'x'),
                     DataSpec(fake_generator, dict(frames=3)))
     assert not (tmp_path / 'x').exists()
+
+
+def resolving_generator(out_dir, variant='dev', object_size=None):
+    """Like the small-object generator: a None default is resolved (from
+    the variant) and meta.json records the resolved value."""
+    size = {'dev': 16, 'big': 24}[variant] if object_size is None \
+        else object_size
+    with open(f'{out_dir}/meta.json', 'w') as f:
+        json.dump(dict(variant=variant, object_size=size), f)
+
+
+def test_none_default_resolved_by_the_generator_is_reused(tmp_path):
+    root = str(tmp_path / 'd')
+    spec = DataSpec(resolving_generator, dict(variant='big'))
+    assert ensure_data(root, spec)['object_size'] == 24
+    # the second study over the same folder reuses it ...
+    assert ensure_data(root, spec)['object_size'] == 24
+    # ... while an explicit value is still checked
+    with pytest.raises(DataRootError, match='object_size: meta.json 24'):
+        ensure_data(root, DataSpec(resolving_generator,
+                                   dict(variant='big', object_size=20)))
+    with pytest.raises(DataRootError, match='variant'):
+        ensure_data(root, DataSpec(resolving_generator, dict(variant='dev')))
