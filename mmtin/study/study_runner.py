@@ -79,6 +79,10 @@ class StudyRunner:
             stage's own options. Default: None.
         stop_on_error (bool): Raise on the first failing run instead of
             recording it and going on. Default: False.
+        latency_repeats (int): Timed calls of each tested model on one test
+            video (:func:`~mmtin.study.clip_latency.time_test_video`); the
+            median is the value ``latency_ms`` of the record. 0: not timed.
+            Default: 10.
         log (Callable): Progress printer. Default: print and flush.
     """
 
@@ -91,6 +95,7 @@ class StudyRunner:
                  deterministic: bool = False,
                  cfg_options: Optional[dict] = None,
                  stop_on_error: bool = False,
+                 latency_repeats: int = 10,
                  log: Callable[[str], None] = _print):
         self.rows = list(rows)
         check_rows(self.rows)
@@ -104,6 +109,7 @@ class StudyRunner:
         self.deterministic = deterministic
         self.cfg_options = dict(cfg_options or {})
         self.stop_on_error = stop_on_error
+        self.latency_repeats = int(latency_repeats)
         self.log = log
         self._done = {}  # (variant, seed, stage) -> stage.json content
 
@@ -193,6 +199,8 @@ class StudyRunner:
                 raise StudyError(
                     f'{where}: the test metrics have no {key!r} (they '
                     f'have {sorted(test["metrics"])})')
+        if 'latency_ms' in test:
+            values['latency_ms'] = test['latency_ms']
         return dict(values=values, metrics=test['metrics'],
                     seconds=seconds + test['seconds'],
                     checkpoint=info['checkpoint'])
@@ -324,5 +332,9 @@ class StudyRunner:
         if 'gflops' in row.metrics and (key is None or key not in metrics):
             from .clip_flops import count_clip_gflops
             out['gflops'] = count_clip_gflops(runner)
+        if self.latency_repeats:
+            from .clip_latency import time_test_video
+            out['latency_ms'] = time_test_video(runner,
+                                                self.latency_repeats)
         out['seconds'] = time.time() - start
         return out

@@ -58,6 +58,8 @@ def fake(monkeypatch):
                         staticmethod(FakeRunner))
     monkeypatch.setattr('mmtin.study.clip_flops.count_clip_gflops',
                         lambda runner: 7.0)
+    monkeypatch.setattr('mmtin.study.clip_latency.time_test_video',
+                        lambda runner, repeats: 3.0 + repeats)
     return FakeRunner
 
 
@@ -105,7 +107,8 @@ def test_chains_shared_stages_and_data_root(fake, rows, tmp_path):
                                             'epoch_2.pth')
     assert focus.load_from is None
     chain1 = records[2]
-    assert chain1['values'] == dict(top1=pytest.approx(0.6), gflops=2.0)
+    assert chain1['values'] == dict(top1=pytest.approx(0.6), gflops=2.0,
+                                    latency_ms=13.0)
     assert records[1]['values']['gflops'] == 7.0  # counted
     saved = json.loads(open(osp.join(work, 'seed1', 'results',
                                      'chain.json')).read())
@@ -225,6 +228,7 @@ def test_tiny_real_study_two_rows_two_seeds(tmp_path, repo_root):
     assert [r.get('error') for r in records] == [None] * 4
     for r in records:
         assert 0.0 <= r['values']['top1'] <= 1.0
+        assert r['values']['latency_ms'] > 0  # timed on one test video
     gflops = [r['values']['gflops'] for r in records if r['row'] == 'plain']
     assert gflops[0] == gflops[1] > 0.01  # resnet18, 2 frames of 32x32
     ckpt = records[1]['checkpoint']
@@ -291,3 +295,9 @@ param_scheduler = [dict(type='CosineAnnealingLR', T_max=3, by_epoch=True,
 default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1),
                      logger=dict(type='LoggerHook', interval=1))
 """
+
+
+def test_latency_not_timed_with_zero_repeats(fake, rows, tmp_path):
+    records = StudyRunner(rows[:1], [0], str(tmp_path / 'w'),
+                          latency_repeats=0, log=lambda _: None).run()
+    assert 'latency_ms' not in records[0]['values']
