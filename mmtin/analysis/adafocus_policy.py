@@ -74,7 +74,21 @@ def read_scalars(stage_dir: str) -> Dict[str, tuple]:
             for k, v in points.items()}
 
 
-def test_batches(config: str, batch_size: int = 32) -> List[dict]:
+def curve_summary(seed_dir: str) -> Dict[str, dict]:
+    """First and last logged value (and count) of every :data:`CURVES`
+    scalar of one seed, keyed ``'STAGE/SCALAR'``; absent stages left
+    out."""
+    out = {}
+    for stage, key in CURVES:
+        steps, values = read_scalars(osp.join(seed_dir, stage)).get(
+            key, ((), ()))
+        if values:
+            out[f'{stage}/{key}'] = dict(first=values[0], last=values[-1],
+                                         n=len(values), last_step=steps[-1])
+    return out
+
+
+def decode_test_split(config: str, batch_size: int = 32) -> List[dict]:
     """The test split of ``config``, decoded by its test pipeline (frame
     indices and shapes kept), as collated batches."""
     from mmengine.dataset import pseudo_collate
@@ -175,7 +189,8 @@ def variant_diagnostics(variant_dir: str, data_root: str,
         :mod:`.adafocus_coverage`), ``random`` and ``best_fixed`` (on the
         same frames), ``rendering_check`` (pixel differences of re-rendered
         test clips, see :func:`rendering_error`), ``collapsed`` (``'seed S
-        row'`` of every collapsed policy), ``sizes`` and ``picture``
+        row'`` of every collapsed policy), ``curves`` (seed ->
+        :func:`curve_summary`), ``sizes`` and ``picture``
         (frames, targets and first-seed patches of a few videos).
     """
     from mmtin.apis import build_recognizer
@@ -185,10 +200,12 @@ def variant_diagnostics(variant_dir: str, data_root: str,
                                     ROW_STAGES[r])
              for s in seeds for r in rows}
     found = {k: v for k, v in found.items() if v is not None}
-    out = dict(per_seed={}, collapsed=[], data_root=data_root)
+    out = dict(per_seed={}, collapsed=[], data_root=data_root,
+               curves={s: curve_summary(osp.join(variant_dir, f'seed{s}'))
+                       for s in seeds})
     if not found:
         return out
-    batches = test_batches(next(iter(found.values()))['config'])
+    batches = decode_test_split(next(iter(found.values()))['config'])
     target_xy, target, frame = frame_targets(
         batches, load_targets(data_root), data_root)
     out['rendering_check'] = rendering_error(data_root, 'test', (0, 1))
@@ -271,4 +288,12 @@ def diagnostics_markdown(diag: dict, seeds: Sequence[int]) -> str:
          'target area covered (%)', 'centre spread vs tracker',
          'most used corner (% frames)', 'top-1 (%)',
          'policy collapsed (per seed)'], rows)
-    return table + '\n\n' + note
+    trends = []
+    for key in ('a_stage2_ppo/reward', 'a_stage3/loss', 'a2_stage2_v2/loss'):
+        per_seed = [f'seed {s} {c[key]["first"]:.3f} -> {c[key]["last"]:.3f}'
+                    for s, c in diag.get('curves', {}).items() if key in c]
+        if per_seed:
+            trends.append(f'{key} (first -> last logged): ' +
+                          ', '.join(per_seed))
+    return '\n\n'.join([table, note] + (['; '.join(trends) + '.']
+                                         if trends else []))

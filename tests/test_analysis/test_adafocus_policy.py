@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from mmtin.analysis.adafocus_policy import (diagnostics_markdown,
+from mmtin.analysis.adafocus_policy import (curve_summary,
+                                            diagnostics_markdown,
                                             read_scalars, variant_diagnostics)
 from mmtin.analysis.adafocus_policy_report import study_diagnostics
 from script_loader import REPO_ROOT
@@ -55,6 +56,7 @@ def study(tmp_path_factory):
 def test_variant_diagnostics(study):
     diag = variant_diagnostics(study['work'], study['data'], [0, 1])
     assert list(diag['per_seed']) == [0]  # seed 1 and (a2): not there
+    assert diag['curves'][1] == {} and 'a_stage3/loss' in diag['curves'][0]
     res = diag['per_seed'][0]['a']
     assert 0 <= res['whole'] <= 1 and 0 <= res['area'] <= 1
     assert res['top1'] in (0, 0.25, 0.5, 0.75, 1)
@@ -95,3 +97,6 @@ def test_read_scalars(study):
     curves = read_scalars(osp.join(study['work'], 'seed0', 'a_stage3'))
     assert curves['loss'] == ([5, 10], [1.2, 1.0])
     assert 'acc' not in curves
+    summary = curve_summary(osp.join(study['work'], 'seed0'))
+    assert summary == {'a_stage3/loss': dict(first=1.2, last=1.0, n=2,
+                                             last_step=10)}
