@@ -100,3 +100,20 @@ def test_read_scalars(study):
     summary = curve_summary(osp.join(study['work'], 'seed0'))
     assert summary == {'a_stage3/loss': dict(first=1.2, last=1.0, n=2,
                                              last_step=10)}
+
+
+def test_evidence_tool_diagnostics_only(study):
+    from script_loader import load_script
+    ev = load_script('tools/analysis/adafocus_evidence.py')
+    out = study['tmp'] / 'only'
+    diag = ev.main(['--diagnostics-only', '--work-dir', study['work'],
+                    '--data-root', study['data'], '--out-dir', str(out),
+                    '--seeds', '0'])
+    assert sorted(os.listdir(out)) == [
+        'adafocus_policy.json', 'adafocus_policy.md',
+        'adafocus_policy_curves.png', 'adafocus_policy_patches.png']
+    with open(out / 'adafocus_policy.json') as f:
+        saved = json.load(f)
+    assert saved['collapsed'] == diag['collapsed']
+    assert set(saved['diagnostics']['']['per_seed']['0']) == {'a'}
+    assert '| (a) V1, PPO policy |' in (out / 'adafocus_policy.md').read_text()
