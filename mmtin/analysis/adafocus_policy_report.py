@@ -64,7 +64,7 @@ def plot_patches(picture: dict, patch_size: float, target_size: float,
          for r, (s, _) in picture['patches'].items()])
     fig.suptitle(f'{title}\n{legend}' if title else legend, fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
 
@@ -102,7 +102,7 @@ def plot_curves(variant_dir: str, seeds: Sequence[int], path: str,
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
 
