@@ -118,11 +118,11 @@ def choose_patches(model, batches: Sequence[dict]) -> Dict[str, np.ndarray]:
     batches: the patch corners it picks and its predictions.
 
     Returns:
-        dict: ``corners`` ``[N, T, 2]`` (input pixels), ``correct``
-        ``[N]`` (last step's top-1 right).
+        dict: ``corners`` ``[N, T, 2]`` (input pixels), ``labels`` ``[N]``
+        and ``correct`` ``[N]`` (last step's top-1 right).
     """
     import torch
-    corners, correct = [], []
+    corners, correct, classes = [], [], []
     t, p = model.num_segments, model.patch_size
     with torch.no_grad():
         for batch in batches:
@@ -137,7 +137,9 @@ def choose_patches(model, batches: Sequence[dict]) -> Dict[str, np.ndarray]:
             labels = torch.stack([s.gt_label.reshape(-1)[0]
                                   for s in data['data_samples']])
             correct.append((logits.argmax(-1) == labels).numpy())
+            classes.append(labels.numpy())
     return dict(corners=np.concatenate(corners),
+                labels=np.concatenate(classes),
                 correct=np.concatenate(correct))
 
 
@@ -164,9 +166,13 @@ def _diagnose(chosen, target_xy, patch, target, frame):
     cov = coverage(chosen['corners'], patch, target_xy, target)
     spread = policy_spread(chosen['corners'], target_xy, patch, target,
                            frame)
+    labels = chosen['labels']
+    by_class = {int(k): float(cov['whole'][labels == k].mean())
+                for k in np.unique(labels)}
     return dict(whole=float(cov['whole'].mean()),
                 area=float(cov['area'].mean()),
-                top1=float(chosen['correct'].mean()), **spread)
+                top1=float(chosen['correct'].mean()),
+                whole_by_class=by_class, **spread)
 
 
 def variant_diagnostics(variant_dir: str, data_root: str,
@@ -288,6 +294,13 @@ def diagnostics_markdown(diag: dict, seeds: Sequence[int]) -> str:
          'target area covered (%)', 'centre spread vs tracker',
          'most used corner (% frames)', 'top-1 (%)',
          'policy collapsed (per seed)'], rows)
+    per_class = []
+    for row in ROW_STAGES:
+        for seed in seeds:
+            res = diag['per_seed'].get(seed, {}).get(row)
+            if res and 'whole_by_class' in res:
+                per_class.append(f'{row} seed {seed} ' + ' / '.join(
+                    f'{100 * v:.0f}' for v in res['whole_by_class'].values()))
     trends = []
     for key in ('a_stage2_ppo/reward', 'a_stage3/loss', 'a2_stage2_v2/loss'):
         per_seed = [f'seed {s} {c[key]["first"]:.3f} -> {c[key]["last"]:.3f}'
@@ -295,5 +308,8 @@ def diagnostics_markdown(diag: dict, seeds: Sequence[int]) -> str:
         if per_seed:
             trends.append(f'{key} (first -> last logged): ' +
                           ', '.join(per_seed))
+    if per_class:
+        trends.insert(0, 'whole target in patch by class (%, classes 0 / 1 '
+                      '/ 2 / 3): ' + ', '.join(per_class))
     return '\n\n'.join([table, note] + (['; '.join(trends) + '.']
                                          if trends else []))

@@ -60,6 +60,10 @@ def test_variant_diagnostics(study):
     res = diag['per_seed'][0]['a']
     assert 0 <= res['whole'] <= 1 and 0 <= res['area'] <= 1
     assert res['top1'] in (0, 0.25, 0.5, 0.75, 1)
+    # 4 test videos, one per class
+    assert sorted(res['whole_by_class']) == [0, 1, 2, 3]
+    assert np.mean(list(res['whole_by_class'].values())) == \
+        pytest.approx(res['whole'])
     assert diag['sizes'] == dict(patch=40, target=18.0, frame=96,
                                  frames=16)
     assert diag['rendering_check']['max'] <= 3
@@ -76,6 +80,7 @@ def test_variant_diagnostics(study):
     table = diagnostics_markdown(diag, [0, 1])
     assert '| (a) V1, PPO policy |' in table
     assert '| random patches (expected) |' in table
+    assert 'by class (%, classes 0 / 1 / 2 / 3): a seed 0 ' in table
     assert 'best fixed position (oracle, corner' in table
     flag = 'yes' if res['collapsed'] else 'no'
     assert table.split('(a) V1')[1].split('\n')[0].endswith(f'{flag} / - |')
