@@ -58,6 +58,9 @@ def test_claims_per_held_out_variant():
     assert args.variants == ['glyphs_border', 'dots_brightness']
     assert ev.data_spec(args, 'glyphs_border').params['variant'] == \
         'glyphs_border'
+    assert not args.skip_diagnostics and not args.diagnostics_only
+    args = ev.parse_args(['--diagnostics-only', '--skip-diagnostics'])
+    assert args.diagnostics_only and args.skip_diagnostics
 
 
 def test_rows_share_stages_and_train_the_same_budget():

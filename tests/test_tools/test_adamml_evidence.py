@@ -98,3 +98,34 @@ def test_other_data_in_the_data_root_is_refused_not_regenerated(tmp_path):
                        'meta.json, spec 20'):
         ensure_data(args.data_root, ev.data_spec(args), regenerate=True)
     assert (tmp_path / 'train.txt').read_text() == 'mine\n'
+
+
+def test_claims_and_tables_per_held_out_variant():
+    per_seed = {0: _seed(), 1: _seed(0.9)}
+    records = [
+        dict(row=model, variant=variant, seed=seed, metrics=metrics,
+             values=dict(top1=metrics['acc/top1'],
+                         gflops=metrics['gflops']))
+        for variant in ('sweep_shape', 'bursts_shape')
+        for seed, models in per_seed.items()
+        for model, metrics in models.items()
+        if variant == 'sweep_shape' or model != 'adamml' or seed == 0
+    ]
+    report = StudyReport(records, list(ev.MODELS), [0, 1])
+    assert report.complete('sweep_shape')
+    assert not report.complete('bursts_shape')  # adamml seed 1 missing
+    checks = {c.name: c for c in ev.claims(report, 'sweep_shape')}
+    assert not checks['sweep_shape/within_1_point'].passed  # 5 points
+    assert checks['sweep_shape/saves_35_percent'].passed
+    args = ev.parse_args(['--variants', 'sweep_shape', 'bursts_shape'])
+    text = ev.markdown(report, args, 'sweep_shape')
+    assert '| AdaMML (policy) | 95.0 ± 7.1 |' in text
+    # held-out data: named in the spec, tested on its own test split
+    assert ev.data_spec(args, 'sweep_shape').params['variant'] == \
+        'sweep_shape'
+    assert 'variant' not in ev.data_spec(args).params
+    options = ev.build_rows(args)[0].stages[-1].cfg_options
+    assert all(key != 'test_dataloader.dataset.ann_file'
+               for key, _ in options)
+    with pytest.raises(SystemExit):
+        ev.parse_args(['--variants', 'sweep_shape', '--split', 'val'])

@@ -79,3 +79,32 @@ def test_rows_are_one_stage_per_method_with_counted_flops():
     args = evidence.parse_args(['--threads', '2', '--resume'])
     assert args.threads == 2 and args.resume and args.seeds == [0, 1, 2]
     assert args.data_root == 'data/moving_object'
+
+
+def test_claims_and_tables_per_held_out_variant(tmp_path):
+    from mmtin.study import StudyReport
+    gflops = dict(plain=0.100, lsts=0.045, copy=0.025)
+    top1 = dict(orbit_disc=dict(plain=[99.0, 97.0], lsts=[98.0, 97.0],
+                                copy=[70.0, 74.0]),
+                bounce_stripes=dict(plain=[99.0, 97.0], lsts=[90.0, 91.0],
+                                    copy=[86.0, 88.0]))
+    records = [dict(row=m, variant=v, seed=k, metrics={},
+                    values=dict(top1=a / 100, gflops=gflops[m]))
+               for v, rows in top1.items() for m, accs in rows.items()
+               for k, a in enumerate(accs)]
+    report = StudyReport(records, list(gflops), [0, 1])
+    checks = {c.name: c.passed
+              for v in top1 for c in evidence.claims(report, variant=v)}
+    assert checks['orbit_disc/lsts_within_2_points_of_plain']
+    assert checks['orbit_disc/lsts_beats_copy_by_margin']
+    assert not checks['bounce_stripes/lsts_within_2_points_of_plain']
+    assert checks['bounce_stripes/lsts_flops_at_most_half']
+    assert '| 90.0 / 91.0 | 90.5 ± 0.7 |' in evidence.propagation_table(
+        report, 'bounce_stripes')
+    evidence.plot_variants(report, list(top1), str(tmp_path / 'v.png'))
+    assert (tmp_path / 'v.png').stat().st_size > 0
+    args = evidence.parse_args(['--variants', 'orbit_disc', 'dev'])
+    assert args.variants == ['orbit_disc', 'dev']
+    assert evidence.data_spec('orbit_disc').params == dict(
+        variant='orbit_disc')
+    assert evidence.data_spec().params == {}

@@ -39,6 +39,17 @@ on one test video; both count one multiply-add as one FLOP with
 :mod:`mmengine.analysis`. The data set (``--data-root``) is generated with
 :func:`generate_small_object_dataset` (``--splits`` videos) if missing or
 empty, and refused if its ``meta.json`` holds other parameters.
+
+Policy diagnostics (:mod:`mmtin.analysis.adafocus_policy`, after the
+study, per variant): the share of test frames whose chosen patch holds the
+whole target and the share of the target's area covered, for (a) and (a2)
+against random patches and the best fixed position; the spread of the
+chosen patches and a *policy collapsed* flag per seed (also printed as a
+warning); a picture of the chosen patches on a few test videos
+(``STEM_patches[_VARIANT].png``) and the training curves of every stage
+(``STEM_curves[_VARIANT].png``). ``--skip-diagnostics`` leaves them out;
+``--diagnostics-only`` trains nothing and diagnoses the finished stages
+found in ``--work-dir`` (written as ``adafocus_policy.{md,json}``).
 """
 import os.path as osp
 
@@ -73,6 +84,11 @@ def parse_args(argv=None):
         metavar=('TRAIN', 'VAL', 'TEST'),
         help='videos per split of the generated data (a large test split: '
         'one clip is 1/600 of top-1)')
+    parser.add_argument('--skip-diagnostics', action='store_true',
+                        help='no policy diagnostics after the study')
+    parser.add_argument('--diagnostics-only', action='store_true',
+                        help='train nothing: diagnose the finished stages '
+                        'in --work-dir')
     return parser.parse_args(argv)
 
 
@@ -165,11 +181,39 @@ def markdown(report, variant=''):
                            'GFLOPs / video', 'FLOPs vs plain'], rows)
 
 
+def diagnostics_only(args, roots, out_dir, command):
+    """The policy diagnostics of the finished stages in ``--work-dir``;
+    writes ``adafocus_policy.{md,json}`` (and the pictures)."""
+    import json
+    import os
+
+    from mmtin.analysis.adafocus_policy_report import study_diagnostics
+    diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir,
+                             stem='adafocus_policy')
+    text = '\n\n'.join((f'**Variant `{v}`**\n\n' if v else '') + md
+                        for v, md in diag['markdown'].items())
+    text = f'# AdaFocus policy diagnostics\n\n{text}\n\nCommand: ' \
+        f'`{command}`\n'
+    os.makedirs(out_dir, exist_ok=True)
+    base = osp.join(out_dir, 'adafocus_policy')
+    with open(base + '.md', 'w') as f:
+        f.write(text)
+    with open(base + '.json', 'w') as f:
+        json.dump(dict(command=command, collapsed=diag['collapsed'],
+                       diagnostics=diag['numbers']), f, indent=2)
+    print(text)
+    print('wrote ' + ', '.join([base + '.md', base + '.json'] +
+                               diag['paths']))
+    return diag
+
+
 def main(argv=None):
     args = parse_args(argv)
     out_dir = setup_study(args)
     command = command_line('tools/analysis/adafocus_evidence.py', argv)
     roots = variant_roots(args.data_root, args.variants)
+    if args.diagnostics_only:
+        return diagnostics_only(args, roots, out_dir, command)
     for variant, root in roots.items():
         ensure_data(root, data_spec(args, variant or 'dev'),
                     args.regenerate_data)
@@ -178,12 +222,19 @@ def main(argv=None):
                           resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
+    diag = dict(markdown={}, numbers={}, collapsed=[])
+    if not args.skip_diagnostics:
+        from mmtin.analysis.adafocus_policy_report import study_diagnostics
+        diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir)
     checks, parts = [], []
     for variant in roots:
         if report.complete(variant):
             checks += claims(report, variant)
         title = f'**Variant `{variant}`**\n\n' if variant else ''
         parts.append(title + markdown(report, variant))
+        if variant in diag['markdown']:
+            parts.append('Policy diagnostics:\n\n' +
+                         diag['markdown'][variant])
     table = ('\n\n'.join(parts) + f'\n\nSeeds {args.seeds}; epochs E0-E3 '
              f'= {args.epochs} ({sum(args.epochs)} per row).\n\n'
              f'Reproduce: `{command}`')
@@ -197,7 +248,8 @@ def main(argv=None):
     paths = report.write(out_dir, 'adafocus_evidence', table, checks,
                          plot=plot if checks and single else None,
                          scales={'top1': 100}, command=command,
-                         args=vars(args))
+                         args=vars(args), diagnostics=diag['numbers'],
+                         collapsed=diag['collapsed'])
     print(table)
     for check in checks:
         print(check)

@@ -9,7 +9,12 @@ Usage (the command behind the README table; writes
 Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
 ``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
 ``--resume``, ...), plus ``--epochs W J F``, ``--num-per-class``,
-``--data-seed``, ``--picture-audio``, ``--split`` and ``--models``.
+``--data-seed``, ``--picture-audio``, ``--split``, ``--models`` and
+``--variants`` (the audio-visual data variants, e.g. the held-out
+``sweep_shape rhythm_pattern bursts_shape``: data in ``--data-root`` +
+``_VARIANT``, work dirs ``WORK_DIR/VARIANT/seedS/``, tables and claims per
+variant, claim names prefixed ``VARIANT/``; held-out variants are tested on
+their test split only).
 
 Rows (:mod:`mmtin.study`, configs in ``configs/adamml/``):
 
@@ -37,9 +42,11 @@ settings were chosen, without looking at the test split.
 """
 import os.path as osp
 
+from mmtin.datasets.synthetic.audio_visual import VARIANTS
 from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
                          StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         markdown_table, mean_std, setup_study, study_parser,
+                         variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'adamml')
@@ -53,7 +60,8 @@ METRICS = {'top1': 'acc/top1', 'gflops': 'gflops'}
 
 def parse_args(argv=None):
     parser = study_parser(__doc__.split('\n')[0], 'work_dirs/adamml_evidence',
-                          data_root='data/audio_visual')
+                          data_root='data/audio_visual',
+                          variants=list(VARIANTS))
     parser.add_argument('--num-per-class', type=int, default=50)
     parser.add_argument(
         '--epochs', nargs=3, type=int, default=[3, 6, 1],
@@ -69,23 +77,38 @@ def parse_args(argv=None):
     parser.add_argument(
         '--models', nargs='+', default=list(MODELS), choices=MODELS,
         help='models to train (the claim needs all three)')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.split != 'test' and named_variants(args):
+        parser.error('--split val is for tuning on the dev data; held-out '
+                     '--variants are tested on their test split')
+    return args
 
 
-def data_spec(args):
+def named_variants(args):
+    """Whether the study runs on named data variants (its work dirs and
+    data folders then have a variant level)."""
+    return list(variant_roots(args.data_root, args.variants)) != ['']
+
+
+def data_spec(args, variant='dev'):
+    """The data of ``args``; a held-out ``variant`` is named (and so checked
+    against ``meta.json``)."""
     from mmtin.datasets.synthetic.audio_visual import \
         generate_audio_visual_dataset
-    return DataSpec(generate_audio_visual_dataset,
-                    dict(num_per_class=args.num_per_class,
-                         seed=args.data_seed,
-                         picture_audio=args.picture_audio))
+    params = dict(num_per_class=args.num_per_class, seed=args.data_seed,
+                  picture_audio=args.picture_audio)
+    if variant != 'dev':
+        params['variant'] = variant
+    return DataSpec(generate_audio_visual_dataset, params)
 
 
 def build_rows(args):
-    """The rows of ``--models``; the tested split is ``--split``."""
-    options = (('default_hooks.logger.interval', 50),
-               ('test_dataloader.dataset.ann_file',
-                osp.join(args.data_root, f'{args.split}.txt')))
+    """The rows of ``--models``; the tested split is ``--split`` (with
+    named variants: the test split of each variant's data)."""
+    options = (('default_hooks.logger.interval', 50), )
+    if not named_variants(args):
+        options += (('test_dataloader.dataset.ann_file',
+                     osp.join(args.data_root, f'{args.split}.txt')), )
 
     def stage(name, epochs, init_from=None):
         return Stage(name, osp.join(CONFIG_DIR, f'adamml_demo_{name}.py'),
@@ -100,34 +123,38 @@ def build_rows(args):
     return [StudyRow(m, chains[m], LABELS[m], METRICS) for m in args.models]
 
 
-def _mean(report, row, key):
-    return report.stats(row, key)['mean']
+def _mean(report, row, key, variant=''):
+    return report.stats(row, key, variant)['mean']
 
 
-def claims(report):
-    """AdaMML vs all modalities: top-1, compute, where audio is used."""
+def claims(report, variant=''):
+    """AdaMML vs all modalities: top-1, compute, where audio is used, on
+    one data variant (claim names start with ``VARIANT/`` when it is
+    named)."""
     from mmtin.datasets.synthetic.audio_visual import CLASSES, SOUND_CLASSES
-    gap = 100 * (_mean(report, 'all_modalities', 'top1') -
-                 _mean(report, 'adamml', 'top1'))
-    saving = 1 - (_mean(report, 'adamml', 'gflops') /
-                  _mean(report, 'all_modalities', 'gflops'))
-    audio = [_mean(report, 'adamml', f'usage/audio/class_{k}')
+    gap = 100 * (_mean(report, 'all_modalities', 'top1', variant) -
+                 _mean(report, 'adamml', 'top1', variant))
+    saving = 1 - (_mean(report, 'adamml', 'gflops', variant) /
+                  _mean(report, 'all_modalities', 'gflops', variant))
+    audio = [_mean(report, 'adamml', f'usage/audio/class_{k}', variant)
              for k in range(len(CLASSES))]
     share = sum(audio[k] for k in SOUND_CLASSES) / max(sum(audio), 1e-12)
+    tag = f'{variant}/' if variant else ''
     return [
-        ClaimCheck('within_1_point', gap <= 1.0 + 1e-9,
+        ClaimCheck(f'{tag}within_1_point', gap <= 1.0 + 1e-9,
                    dict(top1_gap_points=gap),
                    'all-modalities top-1 - AdaMML top-1 <= 1 point'),
-        ClaimCheck('saves_35_percent', saving >= 0.35,
+        ClaimCheck(f'{tag}saves_35_percent', saving >= 0.35,
                    dict(compute_saving=saving),
                    'AdaMML GFLOPs <= 0.65 x all modalities'),
-        ClaimCheck('audio_mostly_on_sound_classes', share > 0.5,
+        ClaimCheck(f'{tag}audio_mostly_on_sound_classes', share > 0.5,
                    dict(audio_share_on_sound_classes=share),
                    'share of audio use on sound-decided classes > 50 %'),
     ]
 
 
-def markdown(report, args):
+def markdown(report, args, variant=''):
+    """The tables of one data variant."""
     from mmtin.datasets.synthetic.audio_visual import CLASSES, SOUND_CLASSES
     lines = [
         f'Seeds {" ".join(map(str, args.seeds))}; {args.num_per_class} '
@@ -137,24 +164,24 @@ def markdown(report, args):
         f'classes: {args.picture_audio}; tested on {args.split}. Mean ± sd '
         'over seeds.', ''
     ]
-    base = _mean(report, 'all_modalities', 'gflops') \
+    base = _mean(report, 'all_modalities', 'gflops', variant) \
         if 'all_modalities' in report.rows else None
     rows = []
     for model in report.rows:
-        if not report.stats(model, 'top1')['n']:
+        if not report.stats(model, 'top1', variant)['n']:
             rows.append([LABELS[model], 'failed'] + ['-'] * 5)
             continue
         usage = []
         for m in MODALITIES:
             try:
-                usage.append(
-                    f'{100 * _mean(report, model, f"usage/{m}"):.0f}'
-                    ' %')
+                share = _mean(report, model, f'usage/{m}', variant)
+                usage.append(f'{100 * share:.0f} %')
             except KeyError:
                 usage.append('-')
-        gflops = _mean(report, model, 'gflops')
+        gflops = _mean(report, model, 'gflops', variant)
         rows.append([
-            LABELS[model], mean_std(report.stats(model, 'top1', scale=100)),
+            LABELS[model],
+            mean_std(report.stats(model, 'top1', variant, 100)),
             f'{gflops:.4f}', f'{100 * gflops / base:.0f} %' if base else '-'
         ] + usage)
     lines.append(markdown_table(
@@ -162,17 +189,23 @@ def markdown(report, args):
          'usage rgb', 'usage audio', 'usage motion'], rows))
     per_seed = [[LABELS[model]] + [
         f'{100 * t:.1f} / {g:.4f}' for t, g in zip(
-            report.per_seed(model, 'top1').values(),
-            report.per_seed(model, 'gflops').values())
+            report.per_seed(model, 'top1', variant).values(),
+            report.per_seed(model, 'gflops', variant).values())
     ] for model in report.rows]
     lines += ['', 'Per seed: top-1 (%) / GFLOPs per video:', '',
               markdown_table(['model'] + [f'seed {s}' for s in args.seeds],
                              per_seed)]
-    if 'adamml' in report.rows and report.stats('adamml', 'top1')['n']:
+    if 'adamml' in report.rows and report.stats('adamml', 'top1',
+                                                variant)['n']:
+
+        def used(m, k):
+            share = _mean(report, 'adamml', f'usage/{m}/class_{k}', variant)
+            return f'{100 * share:.0f} %'
+
         usage = [[f'{k} {name}',
-                  'sound' if k in SOUND_CLASSES else 'picture'] + [
-            f'{100 * _mean(report, "adamml", f"usage/{m}/class_{k}"):.0f} %'  # noqa: E501
-            for m in MODALITIES] for k, name in enumerate(CLASSES)]
+                  'sound' if k in SOUND_CLASSES else 'picture'] +
+                 [used(m, k) for m in MODALITIES]
+                 for k, name in enumerate(CLASSES)]
         lines += ['', 'AdaMML usage by class (fraction of segments, mean '
                   'over seeds):', '',
                   markdown_table(['class', 'decided by'] + list(MODALITIES),
@@ -180,7 +213,7 @@ def markdown(report, args):
     return '\n'.join(lines)
 
 
-def usage_panel(report):
+def usage_panel(report, variant=''):
     """Draws AdaMML's usage by class on an axis (the plot's right panel)."""
     from mmtin.datasets.synthetic.audio_visual import CLASSES
 
@@ -188,14 +221,15 @@ def usage_panel(report):
         width = 0.25
         for i, m in enumerate(MODALITIES):
             vals = [100 * _mean(report, 'adamml', f'usage/{m}/'
-                                f'class_{k}') for k in range(len(CLASSES))]
+                                f'class_{k}', variant)
+                    for k in range(len(CLASSES))]
             ax.bar([k + (i - 1) * width for k in range(len(CLASSES))], vals,
                    width, label=m)
         ax.set_xticks(range(len(CLASSES)))
         ax.set_xticklabels([c.replace('_', '\n') for c in CLASSES],
                            fontsize=7)
         ax.set_ylabel('segments using the modality (%)')
-        ax.set_title('AdaMML usage by class')
+        ax.set_title(f'AdaMML usage by class {variant}'.strip())
         ax.legend(fontsize=8)
     return draw
 
@@ -214,25 +248,33 @@ def main(argv=None):
     out_dir = setup_study(args)
     command = command_line('tools/analysis/adamml_evidence.py', argv)
     _warm_up_librosa()
-    ensure_data(args.data_root, data_spec(args), args.regenerate_data)
+    roots = variant_roots(args.data_root, args.variants)
+    for variant, root in roots.items():
+        ensure_data(root, data_spec(args, variant or 'dev'),
+                    args.regenerate_data)
     rows = build_rows(args)
-    records = StudyRunner(rows, args.seeds, args.work_dir,
-                          {'': args.data_root}, resume=args.resume,
-                          cfg_options=args.cfg_options,
+    records = StudyRunner(rows, args.seeds, args.work_dir, roots,
+                          resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
     full = set(args.models) == set(MODELS) and args.split == 'test'
-    checks = claims(report) if full and report.complete() else []
+    checks, parts = [], []
+    for variant in roots:
+        if full and report.complete(variant):
+            checks += claims(report, variant)
+        title = f'**Variant `{variant}`**\n\n' if variant else ''
+        parts.append(title + markdown(report, args, variant))
     plot = None
-    if checks:
+    if checks and list(roots) == ['']:
         def plot(path):
             report.plot_tradeoff(
                 path, 'gflops', 'top1', 'GFLOPs / video', 'top-1 (%)',
                 f'accuracy vs compute ({len(args.seeds)} seeds, big = '
                 'mean)', scales={'top1': 100},
                 extra_panel=usage_panel(report))
-    table = markdown(report, args) + f'\n\nReproduce: `{command}`'
-    paths = report.write(out_dir, 'adamml_evidence', table, checks,
+    table = '\n\n'.join(parts) + f'\n\nReproduce: `{command}`'
+    stem = 'adamml_heldout' if named_variants(args) else 'adamml_evidence'
+    paths = report.write(out_dir, stem, table, checks,
                          plot=plot, scales={'top1': 100}, command=command,
                          args=vars(args))
     print(table)

@@ -12,7 +12,16 @@ Usage (the command behind the README table; writes
 Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
 ``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
 ``--resume``, ...), plus ``--epochs``, ``--methods``, ``--align-steps``,
-``--skip-alignment`` and ``--skip-propagation``.
+``--skip-alignment``, ``--skip-propagation`` and ``--variants`` (the
+moving-object data variants, e.g. the held-out ``bounce_stripes
+orbit_disc bounce_noise_fast``: data in ``--data-root`` + ``_VARIANT``,
+work dirs ``WORK_DIR/VARIANT/seedS/``, a table and the claims per variant,
+claim names prefixed ``VARIANT/``). The held-out table of
+``docs/lsts.md``::
+
+    python tools/analysis/lsts_evidence.py --methods plain lsts copy \
+        --skip-alignment --variants bounce_stripes orbit_disc \
+        bounce_noise_fast --out-dir docs/lsts_evidence
 
 (a) Alignment. A smooth random feature map and a copy of it moved by a
 translation and a rotation; an ``LSTSAlign`` (9 offsets, the 3x3 integer
@@ -39,9 +48,11 @@ import time
 import torch
 import torch.nn.functional as F
 
+from mmtin.datasets.synthetic.moving_object import VARIANTS
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         markdown_table, mean_std, setup_study, study_parser,
+                         variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METHODS = ('plain', 'lsts', 'copy')
@@ -219,19 +230,23 @@ def build_rows(methods, epochs):
     return rows
 
 
-def data_spec():
+def data_spec(variant='dev'):
+    """The generator's defaults; a held-out ``variant`` is named (and so
+    checked against ``meta.json``)."""
     from mmtin.datasets.synthetic import generate_moving_object_dataset
-    return DataSpec(generate_moving_object_dataset, {})
+    params = {} if variant == 'dev' else dict(variant=variant)
+    return DataSpec(generate_moving_object_dataset, params)
 
 
-def propagation_table(report):
+def propagation_table(report, variant=''):
+    """Top-1 per seed, mean ± std and FLOPs of every row on ``variant``."""
     rows = []
-    plain = report.stats('plain', 'gflops')['mean']
+    plain = report.stats('plain', 'gflops', variant)['mean']
     for method in report.rows:
-        top1 = report.stats(method, 'top1', scale=100)
+        top1 = report.stats(method, 'top1', variant, scale=100)
         if not top1['n']:
             continue
-        mflops = report.stats(method, 'gflops', scale=1e3)['mean']
+        mflops = report.stats(method, 'gflops', variant, scale=1e3)['mean']
         ratio = f'{100 * mflops / (1e3 * plain):.0f}%' if plain else '-'
         rows.append([
             LABELS[method],
@@ -241,28 +256,64 @@ def propagation_table(report):
                            'FLOPs / clip', 'vs plain'], rows)
 
 
-def claims(report, margin=5.0):
-    """The two LSTS claims (and the control), on the means over seeds."""
-    top1 = {m: report.stats(m, 'top1', scale=100)['mean'] for m in METHODS}
-    ratio = (report.stats('lsts', 'gflops')['mean'] /
-             report.stats('plain', 'gflops')['mean'])
+def claims(report, margin=5.0, variant=''):
+    """The two LSTS claims (and the control), on the means over seeds, on
+    one data variant (claim names start with ``VARIANT/`` when it is
+    named)."""
+    top1 = {m: report.stats(m, 'top1', variant, scale=100)['mean']
+            for m in METHODS}
+    ratio = (report.stats('lsts', 'gflops', variant)['mean'] /
+             report.stats('plain', 'gflops', variant)['mean'])
+    tag = f'{variant}/' if variant else ''
     return [
-        ClaimCheck('lsts_within_2_points_of_plain',
+        ClaimCheck(f'{tag}lsts_within_2_points_of_plain',
                    top1['lsts'] >= top1['plain'] - 2,
                    dict(lsts=top1['lsts'], plain=top1['plain']),
                    'LSTS top-1 >= plain - 2'),
-        ClaimCheck('lsts_flops_at_most_half', ratio <= 0.5,
+        ClaimCheck(f'{tag}lsts_flops_at_most_half', ratio <= 0.5,
                    dict(flops_ratio=ratio), 'LSTS FLOPs <= 0.5 x plain'),
-        ClaimCheck('lsts_beats_copy_by_margin',
+        ClaimCheck(f'{tag}lsts_beats_copy_by_margin',
                    top1['lsts'] - top1['copy'] >= margin,
                    dict(lsts=top1['lsts'], copy=top1['copy'],
                         margin=margin), f'LSTS top-1 >= copy + {margin}'),
     ]
 
 
+def plot_variants(report, variants, path):
+    """One panel per data variant: top-1 against GFLOPs per row, every
+    seed small, the mean with a ± std bar large."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(variants),
+                             figsize=(3.6 * len(variants), 3.6),
+                             squeeze=False, sharey=True)
+    for ax, variant in zip(axes[0], variants):
+        for i, method in enumerate(report.rows):
+            xs = report.per_seed(method, 'gflops', variant)
+            ys = report.per_seed(method, 'top1', variant, 100)
+            seeds = [s for s in xs if s in ys]
+            if not seeds:
+                continue
+            ax.scatter([xs[s] for s in seeds], [ys[s] for s in seeds],
+                       s=10, color=f'C{i}', alpha=0.5)
+            top1 = report.stats(method, 'top1', variant, 100)
+            ax.errorbar(sum(xs[s] for s in seeds) / len(seeds),
+                        top1['mean'], yerr=top1['std'], fmt='o',
+                        color=f'C{i}', capsize=3, label=method)
+        ax.set_title(variant or 'dev', fontsize=9)
+        ax.set_xlabel('GFLOPs per 8-frame clip')
+    axes[0][0].set_ylabel('test top-1 (%)')
+    axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def parse_args(argv=None):
     parser = study_parser('LSTS evidence', 'work_dirs/lsts_evidence',
-                          data_root='data/moving_object')
+                          data_root='data/moving_object',
+                          variants=list(VARIANTS))
     parser.add_argument('--epochs', type=int, default=4)
     parser.add_argument('--methods', nargs='+',
                         default=list(METHODS + FUSION_VARIANTS),
@@ -288,28 +339,42 @@ def main(argv=None):
         print(alignment_table(res), flush=True)
     report, checks, plot = StudyReport([], [], args.seeds), [], None
     if not args.skip_propagation:
-        ensure_data(args.data_root, data_spec(), args.regenerate_data)
+        roots = variant_roots(args.data_root, args.variants)
+        for variant, root in roots.items():
+            ensure_data(root, data_spec(variant or 'dev'),
+                        args.regenerate_data)
         rows = build_rows(args.methods, args.epochs)
         records = StudyRunner(
-            rows, args.seeds, args.work_dir, {'': args.data_root},
-            resume=args.resume, cfg_options=args.cfg_options,
+            rows, args.seeds, args.work_dir, roots, resume=args.resume,
+            cfg_options=args.cfg_options,
             stop_on_error=args.stop_on_error).run()
         report = StudyReport(records, rows, args.seeds)
-        table = propagation_table(report)
-        md += ['## (b) Keyframe propagation', '', table, '',
-               f'{args.epochs} epochs per run, seeds {args.seeds}; FLOPs of '
+        md += ['## (b) Keyframe propagation', '']
+        full = set(METHODS) <= set(args.methods)
+        for variant in roots:
+            table = propagation_table(report, variant)
+            title = f'**Variant `{variant}`**\n\n' if variant else ''
+            md += [title + table, '']
+            print(title + table)
+            if full and report.complete(variant):
+                checks += claims(report, variant=variant)
+        md += [f'{args.epochs} epochs per run, seeds {args.seeds}; FLOPs of '
                'one 8-frame test clip by mmengine.analysis (1 multiply-add '
                '= 1 FLOP).']
-        print(table)
-        if set(METHODS) <= set(args.methods) and report.complete():
-            checks = claims(report)
+        if checks and list(roots) == ['']:
 
             def plot(path):
                 report.plot_tradeoff(
                     path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
                     'test top-1 (%)', 'moving-object: keyframe propagation',
                     scales={'top1': 100})
-    paths = report.write(out_dir, 'lsts_evidence', '\n'.join(md), checks,
+        elif checks:
+
+            def plot(path):
+                plot_variants(report, list(roots), path)
+    stem = ('lsts_evidence' if set(args.variants) <= {'dev'} else
+            'lsts_heldout')
+    paths = report.write(out_dir, stem, '\n'.join(md), checks,
                          plot=plot, scales={'top1': 100}, **extra)
     for check in checks:
         print(check)

@@ -66,7 +66,13 @@ Layout written by :func:`generate_small_object_dataset`::
         videos/{train,val,test}/NNNNN.mp4
         train.txt, val.txt, test.txt   # "videos/train/00000.mp4 2" lines
         label_map.txt                  # one class name per line
+        targets.json                   # the target's box per frame
         meta.json                      # parameters; written last
+
+``targets.json`` (:mod:`.small_object_targets`) is a sidecar: the other
+files are byte for byte what they were before it existed, and
+:func:`~.small_object_targets.load_targets` recomputes it from
+``meta.json`` for folders generated without it.
 """
 import json
 import os.path as osp
@@ -79,6 +85,7 @@ from .small_object_parts import (BORDER_RGB, BRIGHTNESS, CLUTTERS, CUES,
                                  MOTION_GREY, MOTIONS, RING_RGB, TARGETS,
                                  min_period, render_clutter, render_path,
                                  render_texture)
+from .small_object_sidecar import targets_record, write_targets
 from .variants import check_choice, resolve_variant
 
 CLASSES = TARGETS['stripes']
@@ -103,6 +110,7 @@ VARIANTS = {
 }
 
 __all__ = ['AXES', 'CLASSES', 'RING_RGB', 'VARIANTS', 'render_clip',
+           'clip_renderer',
            'generate_small_object_dataset']
 
 
@@ -159,6 +167,31 @@ def render_clip(rng, label, size=96, frames=8, object_size=16, period=4,
         img[y:y + side, x:x + side] = target_img
         out[i] = np.rint(img * 255)
     return out, corners
+
+
+def clip_renderer(size, frames, period, axes, corners=None):
+    """``render(rng, index, k) -> (clip, label)`` of the generator, for
+    :func:`~.labelled_splits.seeded_samples`: the one place that turns a
+    sample's generator into its clip, shared by the generator and by
+    :func:`~.small_object_targets.recompute_targets`.
+
+    Args:
+        size, frames, period (int): As :func:`render_clip`.
+        axes (dict): The resolved axes (``variant_axes`` of ``meta.json``).
+        corners (dict, optional): Filled with ``index -> [frames, 2]``
+            top-left corners ``(x, y)`` of the target. Default: None.
+    """
+    classes = TARGETS[axes['target']]
+
+    def render(rng, index, k):
+        label = index % len(classes)
+        clip, where = render_clip(rng, label, size=size, frames=frames,
+                                  period=period, **axes)
+        if corners is not None:
+            corners[index] = where
+        return clip, label
+
+    return render
 
 
 def generate_small_object_dataset(out_dir,
@@ -233,13 +266,8 @@ def generate_small_object_dataset(out_dir,
         raise ValueError(f'num_videos={num_videos} leaves an empty split: '
                          f'{sizes}')
     classes = TARGETS[axes['target']]
-
-    def render(rng, index, k):
-        label = index % len(classes)
-        clip, _ = render_clip(rng, label, size=size, frames=frames,
-                              period=period, **axes)
-        return clip, label
-
+    corners = {}
+    render = clip_renderer(size, frames, period, axes, corners)
     counts = write_labelled_splits(
         out_dir, seeded_samples(sizes, render, seed), classes,
         write=lambda path, clip: write_video(path, clip, fps=fps),
@@ -251,6 +279,7 @@ def generate_small_object_dataset(out_dir,
         object_area_percent=round(100 * object_size**2 / size**2, 2),
         classes=list(classes), counts=counts, variant=variant,
         variant_axes=axes)
+    write_targets(out_dir, targets_record(meta, corners))
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
     return meta
