@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Sequence
 
 from .benchmark_entry import BenchmarkEntry
 from .markdown import fmt, markdown_table
-from .timing import time_interleaved
+from mmtin.utils.timing import time_interleaved
 
 #: the timed phases (stream: stream recognizers only)
 PHASES = ('infer', 'train', 'stream', 'ort')

@@ -23,7 +23,7 @@ from torch import nn
 
 from mmtin.models.utils.flops import count_flops
 from .markdown import fmt, markdown_table
-from .timing import sync, time_interleaved
+from mmtin.utils.timing import sync, time_interleaved
 
 #: keys every efficiency row has (the JSON contract)
 ROW_KEYS = ('name', 'scale', 'batch', 'flops_ratio', 'latency_ratio',

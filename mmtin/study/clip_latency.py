@@ -5,7 +5,7 @@ evidence table shows time next to FLOPs.
 The call timed is the model's own ``test_step`` (data preprocessor and
 ``predict``: early exits, skipped segments and propagation included) on
 the first video of the test dataloader, with the project's one timing loop
-(:func:`mmtin.analysis.timing.time_interleaved`). It runs inside the study
+(:func:`mmtin.utils.timing.time_interleaved`). It runs inside the study
 process, so the machine's load at that moment is in it: compare rows of one
 study (which ran under the same conditions), and use
 ``tools/analysis/benchmark.py --preset efficiency`` on a quiet machine for
@@ -34,7 +34,7 @@ def time_test_video(runner, repeats: int = 10, warmup: int = 2) -> float:
     Returns:
         float: The median, in ms (batch 1, this process's torch threads).
     """
-    from mmtin.analysis.timing import time_interleaved
+    from mmtin.utils.timing import time_interleaved
     model = runner.model.module if hasattr(runner.model, 'module') \
         else runner.model
     batch = first_test_video(runner)

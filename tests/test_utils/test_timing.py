@@ -3,7 +3,7 @@
 clock read around each call (with a fake clock, no real timing)."""
 import pytest
 
-from mmtin.analysis import timing
+from mmtin.utils import timing
 
 
 def test_round_robin_with_fake_clock(monkeypatch):
