@@ -195,7 +195,10 @@ def variant_diagnostics(variant_dir: str, data_root: str,
         :mod:`.adafocus_coverage`), ``random`` and ``best_fixed`` (on the
         same frames), ``rendering_check`` (pixel differences of re-rendered
         test clips, see :func:`rendering_error`), ``collapsed`` (``'seed S
-        row'`` of every collapsed policy), ``curves`` (seed ->
+        row'`` of every collapsed policy), ``blind`` (``'seed S row:
+        classes [...]'`` of every policy blind to a class: its whole-target
+        share on the class's frames no higher than random patches'),
+        ``curves`` (seed ->
         :func:`curve_summary`), ``sizes`` and ``picture``
         (frames, targets and first-seed patches of a few videos).
     """
@@ -206,7 +209,7 @@ def variant_diagnostics(variant_dir: str, data_root: str,
                                     ROW_STAGES[r])
              for s in seeds for r in rows}
     found = {k: v for k, v in found.items() if v is not None}
-    out = dict(per_seed={}, collapsed=[], data_root=data_root,
+    out = dict(per_seed={}, collapsed=[], blind=[], data_root=data_root,
                curves={s: curve_summary(osp.join(variant_dir, f'seed{s}'))
                        for s in seeds})
     if not found:
@@ -228,6 +231,13 @@ def variant_diagnostics(variant_dir: str, data_root: str,
         patch = model.patch_size
         chosen = choose_patches(model, batches)
         res = _diagnose(chosen, target_xy, patch, target, frame)
+        res['blind_classes'] = [
+            k for k, share in res['whole_by_class'].items()
+            if share <= random_coverage(target_xy[chosen['labels'] == k],
+                                        target, patch, frame)['whole']]
+        if res['blind_classes']:
+            out['blind'].append(f'seed {seed} {row}: classes '
+                                f'{res["blind_classes"]}')
         out['per_seed'].setdefault(seed, {})[row] = res
         if res['collapsed']:
             out['collapsed'].append(f'seed {seed} {row}')
@@ -299,8 +309,11 @@ def diagnostics_markdown(diag: dict, seeds: Sequence[int]) -> str:
         for seed in seeds:
             res = diag['per_seed'].get(seed, {}).get(row)
             if res and 'whole_by_class' in res:
+                blind = res.get('blind_classes')
                 per_class.append(f'{row} seed {seed} ' + ' / '.join(
-                    f'{100 * v:.0f}' for v in res['whole_by_class'].values()))
+                    f'{100 * v:.0f}' for v in res['whole_by_class'].values())
+                    + (f' (**blind to classes {blind}**: no better than '
+                       'random patches there)' if blind else ''))
     trends = []
     for key in ('a_stage2_ppo/reward', 'a_stage3/loss', 'a2_stage2_v2/loss'):
         per_seed = [f'seed {s} {c[key]["first"]:.3f} -> {c[key]["last"]:.3f}'

@@ -127,11 +127,12 @@ def study_diagnostics(work_dir: str, data_roots: Dict[str, str],
     Returns:
         dict: ``markdown`` (variant -> table and notes), ``numbers``
         (variant -> JSON-ready diagnostics), ``collapsed`` (``'VARIANT
-        seed S row'`` of every collapsed policy) and ``paths``.
+        seed S row'`` of every collapsed policy), ``blind`` (the same for
+        policies blind to a class) and ``paths``.
     """
     import os
     os.makedirs(out_dir, exist_ok=True)
-    out = dict(markdown={}, numbers={}, collapsed=[], paths=[])
+    out = dict(markdown={}, numbers={}, collapsed=[], blind=[], paths=[])
     for variant, root in data_roots.items():
         vdir = osp.join(work_dir, variant)
         diag = variant_diagnostics(vdir, root, seeds)
@@ -156,6 +157,10 @@ def study_diagnostics(work_dir: str, data_roots: Dict[str, str],
             tag = f'{variant} {where}' if variant else where
             out['collapsed'].append(tag)
             log(f'[diagnostics] POLICY COLLAPSED: {tag}')
+        for where in diag['blind']:
+            tag = f'{variant} {where}' if variant else where
+            out['blind'].append(tag)
+            log(f'[diagnostics] POLICY BLIND TO CLASSES: {tag}')
         out['markdown'][variant] = md
         out['numbers'][variant] = {k: v for k, v in diag.items()
                                    if k != 'picture'}

@@ -64,6 +64,10 @@ def test_variant_diagnostics(study):
     assert sorted(res['whole_by_class']) == [0, 1, 2, 3]
     assert np.mean(list(res['whole_by_class'].values())) == \
         pytest.approx(res['whole'])
+    # a class whose targets no patch holds: blind (random patches do)
+    assert {k for k, v in res['whole_by_class'].items() if v == 0} <= \
+        set(res['blind_classes'])
+    assert bool(res['blind_classes']) == bool(diag['blind'])
     assert diag['sizes'] == dict(patch=40, target=18.0, frame=96,
                                  frames=16)
     assert diag['rendering_check']['max'] <= 3
@@ -95,7 +99,7 @@ def test_study_diagnostics_writes_pictures(study):
                                        'adafocus_evidence_patches.png']
     assert 'adafocus_evidence_patches.png' in diag['markdown']['']
     json.dumps(diag['numbers'])  # JSON-ready
-    assert len(logged) == len(diag['collapsed'])
+    assert len(logged) == len(diag['collapsed']) + len(diag['blind'])
 
 
 def test_read_scalars(study):
@@ -120,5 +124,6 @@ def test_evidence_tool_diagnostics_only(study):
     with open(out / 'adafocus_policy.json') as f:
         saved = json.load(f)
     assert saved['collapsed'] == diag['collapsed']
+    assert saved['blind'] == diag['blind']
     assert set(saved['diagnostics']['']['per_seed']['0']) == {'a'}
     assert '| (a) V1, PPO policy |' in (out / 'adafocus_policy.md').read_text()

@@ -44,8 +44,9 @@ Policy diagnostics (:mod:`mmtin.analysis.adafocus_policy`, after the
 study, per variant): the share of test frames whose chosen patch holds the
 whole target and the share of the target's area covered, for (a) and (a2)
 against random patches and the best fixed position; the spread of the
-chosen patches and a *policy collapsed* flag per seed (also printed as a
-warning); a picture of the chosen patches on a few test videos
+chosen patches and a *policy collapsed* flag per seed, and the classes a
+policy is blind to (no better than random patches on their frames; both
+also printed as warnings); a picture of the chosen patches on a few test videos
 (``STEM_patches[_VARIANT].png``) and the training curves of every stage
 (``STEM_curves[_VARIANT].png``). ``--skip-diagnostics`` leaves them out;
 ``--diagnostics-only`` trains nothing and diagnoses the finished stages
@@ -200,7 +201,8 @@ def diagnostics_only(args, roots, out_dir, command):
         f.write(text)
     with open(base + '.json', 'w') as f:
         json.dump(dict(command=command, collapsed=diag['collapsed'],
-                       diagnostics=diag['numbers']), f, indent=2)
+                       blind=diag['blind'], diagnostics=diag['numbers']),
+                  f, indent=2)
     print(text)
     print('wrote ' + ', '.join([base + '.md', base + '.json'] +
                                diag['paths']))
@@ -222,7 +224,7 @@ def main(argv=None):
                           resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
-    diag = dict(markdown={}, numbers={}, collapsed=[])
+    diag = dict(markdown={}, numbers={}, collapsed=[], blind=[])
     if not args.skip_diagnostics:
         from mmtin.analysis.adafocus_policy_report import study_diagnostics
         diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir)
@@ -249,7 +251,7 @@ def main(argv=None):
                          plot=plot if checks and single else None,
                          scales={'top1': 100}, command=command,
                          args=vars(args), diagnostics=diag['numbers'],
-                         collapsed=diag['collapsed'])
+                         collapsed=diag['collapsed'], blind=diag['blind'])
     print(table)
     for check in checks:
         print(check)
