@@ -124,3 +124,21 @@ def test_alignment_errors_on_generated_snippets(tmp_path):
     assert out['objects'] >= 2 * 4
     assert out['zero_error'] == pytest.approx(out['motion'])
     assert out['align_error'] >= 0 and out['zero_error'] > 0
+
+
+def test_ensure_data_generates_vid_objects(tmp_path):
+    """The study core marks a folder before it generates into it; the VID
+    generator takes a folder holding only that marker as empty."""
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    from mmtin.study import DataSpec, ensure_data
+    spec = DataSpec(generate_vid_objects_dataset,
+                    dict(num_videos=[1, 1], frames=2, size=32, seed=5))
+    root = str(tmp_path / 'vid')
+    meta = ensure_data(root, spec)
+    assert meta['counts']['val']['frames'] == 2
+    assert ensure_data(root, spec) == meta  # reused
+    other = tmp_path / 'other'
+    other.mkdir()
+    (other / 'x.txt').write_text('not ours')
+    with pytest.raises(Exception, match='meta.json'):
+        ensure_data(str(other), spec)
