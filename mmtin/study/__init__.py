@@ -13,7 +13,7 @@
 * :func:`study_parser`: the options every driver shares.
 
 The drivers are ``tools/analysis/{seed_study,adafocus_evidence,
-adamml_evidence,lsts_evidence,search_evidence}.py``.
+adamml_evidence,lsts_evidence,lsts_vid_evidence,search_evidence}.py``.
 """
 from .claim_check import ClaimCheck, claims_markdown
 from .data_spec import DataRootError, DataSpec, ensure_data

@@ -155,8 +155,13 @@ def render_snippet(rng, frames=16, size=64, max_objects=2, num_classes=4,
     return out, boxes, labels, [str(d) for d in degradation]
 
 
+#: what :func:`mmtin.study.ensure_data` writes into a folder before it
+#: calls a generator (a folder holding only it counts as empty)
+STUDY_MARKER = '.mmtin_study_data.json'
+
+
 def _prepare_out_dir(out_dir, overwrite):
-    if osp.isdir(out_dir) and os.listdir(out_dir):
+    if osp.isdir(out_dir) and set(os.listdir(out_dir)) - {STUDY_MARKER}:
         meta = osp.join(out_dir, 'meta.json')
         ours = False
         if osp.isfile(meta):

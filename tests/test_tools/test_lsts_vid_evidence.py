@@ -1,0 +1,144 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""tools/analysis/lsts_vid_evidence.py: rows, table and claims on synthetic
+records (no training), the measurements on untrained models."""
+import pytest
+import torch
+from mmengine.registry import init_default_scope
+from script_loader import load_script
+
+evidence = load_script('tools/analysis/lsts_vid_evidence.py')
+
+
+def _report(map50, degraded, gflops=None, seeds=(0, 1, 2)):
+    from mmtin.study import StudyReport
+    gflops = gflops or dict(perframe=0.0565, lsts=0.0260, copy=0.0246)
+    records = []
+    for row, values in map50.items():
+        for seed, v in zip(seeds, values):
+            vals = dict(map50=v / 100, map=v / 200,
+                        degraded_map50=degraded[row][seed] / 100,
+                        gflops=gflops[row], feat_ms=4.0, det_ms=9.0)
+            if row == 'lsts':
+                vals.update(align_error=0.3, zero_error=0.6)
+            records.append(dict(row=row, variant='', seed=seed,
+                                values=vals, metrics={}))
+    return StudyReport(records, evidence.build_rows(2), list(seeds))
+
+
+def test_rows_share_data_epochs_and_metric_keys():
+    rows = evidence.build_rows(3)
+    assert [r.name for r in rows] == ['perframe', 'lsts', 'copy']
+    for row in rows:
+        (stage, ) = row.stages
+        assert stage.epochs == 3 and stage.init_from is None
+        assert stage.config.endswith(
+            f'configs/lsts_vid/{row.name}_r18_vid_objects.py')
+        assert row.metrics == {'map50': 'vid/mAP_50', 'map': 'vid/mAP',
+                               'degraded_map50': 'vid/degraded/mAP_50'}
+    args = evidence.parse_args(['--threads', '2', '--resume'])
+    assert args.threads == 2 and args.resume and args.seeds == [0, 1, 2]
+    assert args.epochs == evidence.EPOCHS
+    assert args.data_root == 'data/vid_objects'
+    assert evidence.data_spec().expected()['seed'] == 0
+
+
+def test_table_and_claims_that_hold():
+    report = _report(
+        dict(perframe=[80., 82., 81.], lsts=[80., 81., 80.],
+             copy=[70., 72., 74.]),
+        dict(perframe=[60., 62., 64.], lsts=[66., 66., 66.],
+             copy=[50., 50., 50.]))
+    table = evidence.results_table(report)
+    assert '| LSTS propagation (k = 4, SRFU + DFA) | 80.0 / 81.0 / 80.0 | ' \
+        '80.3 ± 0.6 | 40.2 ± 0.3 | 66.0 ± 0.0 | 26.0 M | 46% | 4.00 ± 0.00 ' \
+        '| 9.00 ± 0.00 |' in table
+    assert '| 56.5 M | 100% |' in table
+    assert '| zero displacement (copy) | 0.60 / 0.60 / 0.60 | 0.60 ± 0.00 |' \
+        in evidence.alignment_table(report)
+    checks = {c.name: c for c in evidence.claims(report)}
+    assert list(checks) == ['lsts_within_1.5_map50_of_perframe',
+                            'lsts_backbone_flops_at_most_half',
+                            'lsts_beats_copy_by_5',
+                            'dfa_improves_degraded_frames']
+    assert all(c.passed for c in checks.values())
+    assert checks['lsts_beats_copy_by_5'].numbers['copy'] == \
+        pytest.approx(72.0)
+    assert checks['lsts_backbone_flops_at_most_half'].numbers[
+        'flops_ratio'] == pytest.approx(0.026 / 0.0565)
+
+
+def test_claims_that_fail_on_the_boundaries():
+    # LSTS 1.6 below per-frame, 4.9 above copy, degraded equal, FLOPs 51 %
+    report = _report(
+        dict(perframe=[81.6] * 3, lsts=[80.0] * 3, copy=[75.1] * 3),
+        dict(perframe=[60.0] * 3, lsts=[60.0] * 3, copy=[50.0] * 3),
+        gflops=dict(perframe=0.1, lsts=0.051, copy=0.04))
+    assert not any(c.passed for c in evidence.claims(report))
+    # exactly 1.5 below and exactly 5 above copy hold (>=)
+    report = _report(
+        dict(perframe=[81.5] * 3, lsts=[80.0] * 3, copy=[75.0] * 3),
+        dict(perframe=[60.0] * 3, lsts=[60.5] * 3, copy=[50.0] * 3),
+        gflops=dict(perframe=0.1, lsts=0.05, copy=0.04))
+    assert all(c.passed for c in evidence.claims(report))
+
+
+def test_flops_and_latency_of_the_committed_configs():
+    from mmengine.config import Config
+
+    import mmtin  # noqa: F401
+    from mmaction.registry import MODELS
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    models = {
+        row: MODELS.build(
+            Config.fromfile(evidence.config_path(row)).model.to_dict()).eval()
+        for row in ('perframe', 'lsts')
+    }
+    clip = torch.randn(1, 8, 3, 64, 64)
+    flops = {row: evidence.backbone_gflops_per_frame(m, clip)
+             for row, m in models.items()}
+    # k = 4 on 8 frames: 2 keyframes, 1 SRFU, 6 non-key frames
+    assert flops['lsts'] <= 0.5 * flops['perframe']
+    assert flops['perframe'] == pytest.approx(0.0565, rel=0.01)
+    lat = evidence.interleaved_latency(models, clip, repeats=1, warmup=0)
+    assert set(lat) == {'perframe', 'lsts'}
+    assert all(v['feat_ms'] > 0 and v['det_ms'] > 0 for v in lat.values())
+
+
+def test_alignment_errors_on_generated_snippets(tmp_path):
+    from mmengine.config import Config
+
+    import mmtin  # noqa: F401
+    from mmaction.registry import MODELS
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    init_default_scope('mmaction')
+    generate_vid_objects_dataset(str(tmp_path), num_videos=(1, 2),
+                                 frames=6, seed=3)
+    dataset = evidence.test_dataset(evidence.config_path('lsts'),
+                                    str(tmp_path))
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(
+        evidence.config_path('lsts')).model.to_dict()).eval()
+    out = evidence.alignment_errors(model, dataset, 8)
+    # 2 snippets x 4 non-key frames (k = 4: keyframes 0 and 4) x objects
+    assert out['objects'] >= 2 * 4
+    assert out['zero_error'] == pytest.approx(out['motion'])
+    assert out['align_error'] >= 0 and out['zero_error'] > 0
+
+
+def test_ensure_data_generates_vid_objects(tmp_path):
+    """The study core marks a folder before it generates into it; the VID
+    generator takes a folder holding only that marker as empty."""
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    from mmtin.study import DataSpec, ensure_data
+    spec = DataSpec(generate_vid_objects_dataset,
+                    dict(num_videos=[1, 1], frames=2, size=32, seed=5))
+    root = str(tmp_path / 'vid')
+    meta = ensure_data(root, spec)
+    assert meta['counts']['val']['frames'] == 2
+    assert ensure_data(root, spec) == meta  # reused
+    other = tmp_path / 'other'
+    other.mkdir()
+    (other / 'x.txt').write_text('not ours')
+    with pytest.raises(Exception, match='meta.json'):
+        ensure_data(str(other), spec)

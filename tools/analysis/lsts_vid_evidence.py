@@ -1,0 +1,367 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""Evidence for LSTS video object detection (the paper's own setting).
+
+Usage (the command behind ``docs/lsts_vid_evidence.{md,json,png}``)::
+
+    python tools/analysis/lsts_vid_evidence.py --out-dir docs
+
+Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
+``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
+``--resume``, ...), plus ``--epochs`` and ``--latency-repeats``.
+
+Rows (:mod:`mmtin.study`, one stage each, the same data, epochs and seeds):
+``configs/lsts_vid/{perframe,lsts,copy}_r18_vid_objects.py``, the
+per-frame detector, LSTS keyframe propagation (k = 4, SRFU + DFA) and the
+same propagation without alignment (copy). They are trained on the
+generated VID-style data (``generate_vid_objects_dataset``, written into
+``--data-root`` if it is missing or empty) and tested on its ``val``
+snippets, each 16-frame snippet one online clip. Reported per run:
+
+* ``vid/mAP_50``, ``vid/mAP`` and ``vid/degraded/mAP_50`` of
+  :class:`~mmtin.evaluation.VIDCocoMetric`;
+* backbone GFLOPs **per frame**: ``clip_features`` (backbone, ``low2high``,
+  alignment and fusion: everything but the RPN / RoI heads, which are the
+  same in all rows) of one 16-frame test clip by
+  :func:`mmtin.models.utils.flops.module_flops`, divided by 16;
+* latency per frame: the median over ``--latency-repeats`` timed forwards
+  of one 16-frame test clip (batch 1) in this process, on the CPU with
+  ``--threads`` torch threads, divided by 16; the rows of a seed are timed
+  interleaved. Both the features alone and the whole detector
+  (``predict``: features, heads, NMS) are timed;
+* for LSTS, the alignment error of DFA's learned sampling
+  (:mod:`mmtin.analysis.lsts_alignment_error`): the distance, in feature
+  cells, between the expected displacement ``sum_k w_k o_k`` at every
+  object's centre in every non-key test frame and the object's true motion
+  to its keyframe (from the generated boxes and track ids), next to the
+  error of predicting no motion (what copy propagation assumes).
+"""
+import os.path as osp
+import statistics
+import time
+
+import torch
+from torch import nn
+
+from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
+                         StudyRunner, command_line, ensure_data,
+                         markdown_table, mean_std, setup_study, study_parser)
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROWS = ('perframe', 'lsts', 'copy')
+LABELS = dict(perframe='per-frame detector (full backbone every frame)',
+              lsts='LSTS propagation (k = 4, SRFU + DFA)',
+              copy='copy propagation (k = 4, no alignment)')
+METRICS = {'map50': 'vid/mAP_50', 'map': 'vid/mAP',
+           'degraded_map50': 'vid/degraded/mAP_50'}
+#: data of the study: the generator's defaults (48 train / 16 val snippets
+#: of 16 frames, 64 px, 15 % blurred and 15 % occluded frames), seed 0
+DATA_PARAMS = dict(seed=0)
+#: the budget, chosen on a calibration run (other generated data, data seed
+#: 1, its val split; training seed 0): the most epochs for which the three
+#: rows x three seeds fit ~33 min at one thread on the shared 2-core CPU
+EPOCHS = 6
+
+
+def config_path(row):
+    return osp.join(REPO_ROOT, 'configs', 'lsts_vid',
+                    f'{row}_r18_vid_objects.py')
+
+
+def build_rows(epochs):
+    """One single-stage row per model, the same epochs."""
+    return [
+        StudyRow(row, [Stage(row, config_path(row), epochs,
+                             cfg_options=(('default_hooks.logger.interval',
+                                           24), ))],
+                 label=LABELS[row], metrics=dict(METRICS))
+        for row in ROWS
+    ]
+
+
+def data_spec():
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    return DataSpec(generate_vid_objects_dataset, dict(DATA_PARAMS))
+
+
+# --------------------------------------------------------------------------
+# measurements on the trained models
+class ClipFeatures(nn.Module):
+    """``clip_features`` of a detector as a module (what the FLOPs count
+    and the feature latency cover)."""
+
+    def __init__(self, detector):
+        super().__init__()
+        self.detector = detector
+
+    def forward(self, clip):
+        return self.detector.clip_features(clip)
+
+
+def load_model(config, checkpoint):
+    """The detector of ``config`` with ``checkpoint`` (strict), eval."""
+    from mmengine.config import Config
+    from mmengine.runner import load_checkpoint
+
+    from mmaction.registry import MODELS
+    model = MODELS.build(Config.fromfile(config).model.to_dict())
+    load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
+                    logger='silent')
+    return model.eval()
+
+
+def test_dataset(config, data_root):
+    """The ``test_dataloader`` dataset of ``config`` on ``data_root``."""
+    from mmengine.config import Config
+
+    from mmaction.registry import DATASETS
+    from mmtin.utils.config_walker import replace_data_root
+    cfg = Config.fromfile(config)
+    replace_data_root(cfg, data_root)
+    return DATASETS.build(cfg.test_dataloader.dataset.to_dict())
+
+
+def preprocess(model, item):
+    """One dataset item -> ``[1, T, 3, H, W]`` normalised clip."""
+    from mmengine.dataset import pseudo_collate
+    with torch.no_grad():
+        return model.data_preprocessor(pseudo_collate([item]),
+                                       False)['inputs']
+
+
+def backbone_gflops_per_frame(model, clip):
+    """GFLOPs of ``clip_features`` on ``clip`` ``[1, T, 3, H, W]`` / T."""
+    from mmtin.models.utils.flops import module_flops
+    return module_flops(ClipFeatures(model), (clip, )) / clip.shape[1] / 1e9
+
+
+def interleaved_latency(models, clip, repeats=15, warmup=2):
+    """Median ms per frame of the features and of ``predict`` of each model
+    on ``clip`` (batch 1), timed round after round over the models.
+
+    Returns:
+        dict: name -> ``dict(feat_ms=..., det_ms=...)``.
+    """
+    times = {name: dict(feat_ms=[], det_ms=[]) for name in models}
+    t = clip.shape[1]
+    with torch.no_grad():
+        for i in range(warmup + repeats):
+            for name, model in models.items():
+                start = time.perf_counter()
+                model.clip_features(clip)
+                mid = time.perf_counter()
+                model.predict(clip)
+                end = time.perf_counter()
+                if i >= warmup:
+                    times[name]['feat_ms'].append(1e3 * (mid - start) / t)
+                    times[name]['det_ms'].append(1e3 * (end - mid) / t)
+    return {name: {k: statistics.median(v) for k, v in d.items()}
+            for name, d in times.items()}
+
+
+def alignment_errors(model, dataset, stride):
+    """Mean alignment error of DFA's learned sampling over every object of
+    every non-key frame of ``dataset``, and the zero-displacement error."""
+    from mmtin.analysis.lsts_alignment_error import (dfa_alignment_errors,
+                                                     zero_displacement_error)
+    rows = []
+    for i in range(len(dataset)):
+        frames = dataset.get_data_info(i)['frames']
+        clip = preprocess(model, dataset[i])
+        rows += dfa_alignment_errors(
+            model, clip, [f['gt_bboxes'] for f in frames],
+            [f['track_ids'] for f in frames], stride)
+    return dict(align_error=float(statistics.fmean(r['error']
+                                                   for r in rows)),
+                zero_error=zero_displacement_error(rows),
+                motion=float(statistics.fmean(r['motion'] for r in rows)),
+                objects=len(rows))
+
+
+def measure(records, data_root, repeats=15, log=print):
+    """Add ``gflops``, ``feat_ms``, ``det_ms`` (and for LSTS
+    ``align_error``, ``zero_error``, ``motion``) to each finished record's
+    ``values``, seed by seed."""
+    by_seed = {}
+    for r in records:
+        if 'error' not in r:
+            by_seed.setdefault(r['seed'], []).append(r)
+    for seed, recs in by_seed.items():
+        models = {r['row']: load_model(config_path(r['row']),
+                                       r['checkpoint']) for r in recs}
+        dataset = test_dataset(config_path(recs[0]['row']), data_root)
+        clip = preprocess(next(iter(models.values())), dataset[0])
+        lat = interleaved_latency(models, clip, repeats)
+        for r in recs:
+            model = models[r['row']]
+            r['values']['gflops'] = backbone_gflops_per_frame(model, clip)
+            r['values'].update(lat[r['row']])
+            if r['row'] == 'lsts':
+                r['values'].update(alignment_errors(
+                    model, dataset, model.rpn_head.stride))
+                r['values']['objects'] = float(r['values']['objects'])
+        log(f'[measure] seed {seed}: ' + '; '.join(
+            f'{r["row"]} {r["values"]["gflops"] * 1e3:.1f} MFLOPs, '
+            f'{r["values"]["feat_ms"]:.2f} / {r["values"]["det_ms"]:.2f} '
+            'ms' for r in recs))
+    return records
+
+
+# --------------------------------------------------------------------------
+# tables and claims
+def _pct(stats):
+    return mean_std(stats, 1)
+
+
+def results_table(report):
+    """mAP per seed and mean ± std, FLOPs and latency per row."""
+    base = report.stats('perframe', 'gflops')['mean']
+    rows = []
+    for row in report.rows:
+        m50 = report.stats(row, 'map50', scale=100)
+        if not m50['n']:
+            continue
+        gf = report.stats(row, 'gflops', scale=1e3)['mean']
+        ratio = f'{100 * gf / (1e3 * base):.0f}%' if base else '-'
+        rows.append([
+            report.labels[row],
+            ' / '.join(f'{v:.1f}' for v in m50['per_seed'].values()),
+            _pct(m50), _pct(report.stats(row, 'map', scale=100)),
+            _pct(report.stats(row, 'degraded_map50', scale=100)),
+            f'{gf:.1f} M', ratio,
+            mean_std(report.stats(row, 'feat_ms'), 2),
+            mean_std(report.stats(row, 'det_ms'), 2)])
+    return markdown_table(
+        ['model', 'mAP@0.5 per seed (%)', 'mAP@0.5', 'mAP@[.5:.95]',
+         'mAP@0.5 degraded frames', 'backbone FLOPs / frame',
+         'vs per-frame', 'latency / frame, features (ms)',
+         'latency / frame, detector (ms)'], rows)
+
+
+def alignment_table(report):
+    """LSTS's alignment error per seed against the zero displacement."""
+    if not report.stats('lsts', 'align_error')['n']:
+        return ''
+    rows = []
+    for name, label in (('align_error', 'LSTS learned sampling (DFA)'),
+                        ('zero_error', 'zero displacement (copy)')):
+        s = report.stats('lsts', name)
+        rows.append([label, ' / '.join(f'{v:.2f}'
+                                       for v in s['per_seed'].values()),
+                     mean_std(s, 2)])
+    return markdown_table(['displacement', 'error per seed (cells)',
+                           'mean ± std (cells)'], rows)
+
+
+def claims(report, within=1.5, margin=5.0):
+    """The issue's four claims, on the means over seeds (mAP in points)."""
+    m50 = {r: report.stats(r, 'map50', scale=100)['mean'] for r in ROWS}
+    deg = {r: report.stats(r, 'degraded_map50', scale=100)['mean']
+           for r in ROWS}
+    ratio = (report.stats('lsts', 'gflops')['mean'] /
+             report.stats('perframe', 'gflops')['mean'])
+    return [
+        ClaimCheck(f'lsts_within_{within}_map50_of_perframe',
+                   m50['lsts'] >= m50['perframe'] - within,
+                   dict(lsts=m50['lsts'], perframe=m50['perframe']),
+                   f'LSTS mAP@0.5 >= per-frame - {within}'),
+        ClaimCheck('lsts_backbone_flops_at_most_half', ratio <= 0.5,
+                   dict(flops_ratio=ratio),
+                   'LSTS backbone FLOPs <= 0.5 x per-frame'),
+        ClaimCheck(f'lsts_beats_copy_by_{margin:g}',
+                   m50['lsts'] >= m50['copy'] + margin,
+                   dict(lsts=m50['lsts'], copy=m50['copy']),
+                   f'LSTS mAP@0.5 >= copy + {margin:g}'),
+        ClaimCheck('dfa_improves_degraded_frames',
+                   deg['lsts'] > deg['perframe'],
+                   dict(lsts=deg['lsts'], perframe=deg['perframe']),
+                   'LSTS degraded-frame mAP@0.5 > per-frame'),
+    ]
+
+
+def parse_args(argv=None):
+    parser = study_parser('LSTS video object detection evidence',
+                          'work_dirs/lsts_vid_evidence',
+                          data_root='data/vid_objects')
+    parser.add_argument('--epochs', type=int, default=EPOCHS,
+                        help=f'training epochs of every row (default '
+                        f'{EPOCHS})')
+    parser.add_argument('--latency-repeats', type=int, default=15,
+                        help='timed forwards per model and seed')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    out_dir = setup_study(args)
+    command = command_line('tools/analysis/lsts_vid_evidence.py', argv)
+    start = time.time()
+    meta = ensure_data(args.data_root, data_spec(), args.regenerate_data)
+    rows = build_rows(args.epochs)
+    records = StudyRunner(
+        rows, args.seeds, args.work_dir, {'': args.data_root},
+        resume=args.resume, cfg_options=args.cfg_options,
+        stop_on_error=args.stop_on_error).run()
+    measure(records, args.data_root, args.latency_repeats)
+    wall = time.time() - start
+    run_seconds = sum(r.get('seconds', 0.) for r in records)
+    report = StudyReport(records, rows, args.seeds)
+    table, align = results_table(report), alignment_table(report)
+    counts = meta['counts']
+    md = ['# LSTS video object detection evidence', '',
+          f'Command: `{command}`', '', table, '',
+          f'{args.epochs} epochs per run, seeds {args.seeds}, '
+          f'{counts["train"]["snippets"]} training / '
+          f'{counts["val"]["snippets"]} test snippets of '
+          f'{meta["frames"]} frames at {meta["size"]} px '
+          f'({counts["val"]["degraded_frames"]} degraded test frames). '
+          'Backbone FLOPs per frame: `clip_features` of one 16-frame test '
+          'clip (backbone, low2high, alignment, fusion; not the heads) by '
+          '`mmtin.models.utils.flops.module_flops` (1 multiply-add = 1 '
+          'FLOP) / 16. Latency per frame: median of '
+          f'{args.latency_repeats} timed forwards of one 16-frame clip '
+          f'(batch 1, CPU, {args.threads} torch thread(s), in the driver\'s '
+          'process, rows interleaved) / 16, mean ± std over seeds. '
+          f'Wall time of this command {wall / 60:.1f} min (training and '
+          f'testing of the runs {run_seconds / 60:.1f} min).', '']
+    if align:
+        md += ['## Alignment error of the learned offsets', '', align, '',
+               'Distance (feature cells, 8 px) between DFA\'s expected '
+               'displacement and each object\'s true motion to its keyframe, '
+               'over every object of every non-key test frame.']
+    checks = claims(report) if report.complete() else []
+
+    def plot(path):
+        def panel(ax):
+            x = range(len(report.rows))
+            for j, (name, label) in enumerate(
+                    (('map50', 'all frames'),
+                     ('degraded_map50', 'degraded frames'))):
+                ys = [report.stats(r, name, scale=100) for r in report.rows]
+                ax.bar([i + 0.4 * j for i in x], [s['mean'] for s in ys],
+                       0.4, yerr=[s['std'] for s in ys], label=label,
+                       capsize=3)
+            ax.set_xticks([i + 0.2 for i in x])
+            ax.set_xticklabels(report.rows)
+            ax.set_ylabel('mAP@0.5 (%)')
+            ax.legend(fontsize=7)
+        report.plot_tradeoff(path, 'gflops', 'map50',
+                             'backbone GFLOPs per frame', 'mAP@0.5 (%)',
+                             'generated VID: keyframe propagation',
+                             scales={'map50': 100}, extra_panel=panel)
+
+    paths = report.write(out_dir, 'lsts_vid_evidence', '\n'.join(md), checks,
+                         plot=plot if checks else None,
+                         scales={k: 100 for k in METRICS}, command=command,
+                         epochs=args.epochs, data=meta, wall_seconds=wall,
+                         run_seconds=run_seconds)
+    print(table)
+    if align:
+        print(align)
+    for check in checks:
+        print(check)
+    print('wrote ' + ', '.join(paths))
+    return report, checks
+
+
+if __name__ == '__main__':
+    main()
