@@ -85,6 +85,16 @@ class StudyReport:
         per_seed = self.per_seed(row, name, variant, scale)
         return dict(seed_stats(per_seed.values()), per_seed=per_seed)
 
+    def cell(self, row: str, name: str, variant: str = '',
+             digits: int = 1, scale: float = 1.0) -> str:
+        """``'mean ± std'`` of ``name`` over the finished runs of ``row``
+        that report it (e.g. ``latency_ms``, which runs made before the
+        study core timed its models lack); ``'-'`` when none does."""
+        values = [scale * r['values'][name]
+                  for r in self._records(row, variant)
+                  if 'error' not in r and name in r.get('values', {})]
+        return mean_std(seed_stats(values), digits) if values else '-'
+
     def failures(self) -> List[str]:
         """The error message of every failed run."""
         return [r['error'] for r in self.records if 'error' in r]

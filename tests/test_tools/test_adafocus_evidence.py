@@ -37,13 +37,23 @@ def test_summary_and_claim_checks(tmp_path):
                           a2_clearly_above_c=False)
     table = ev.markdown(report)
     assert '| (a) AdaFocus V1, PPO policy (patch P) | 91.0 ± 1.0 | ' \
-        '90.0 / 92.0 / 91.0 | 0.0300 | 30% |' in table
+        '90.0 / 92.0 / 91.0 | 0.0300 | 30% | - |' in table
     assert '| (a2) AdaFocusV2, differentiable crop (patch P) | 50.0 ± 0.0 |' \
         in table
     report = _report([(.80, .91, .78, .5), (.81, .93, .80, .5)])
     checks = {c.name: c.passed for c in ev.claims(report)}
     assert not checks['a_within_2_points_of_b']
     assert not checks['a_clearly_above_c']
+
+
+def test_latency_column_from_the_runs_that_were_timed():
+    report = _report([(.90, .91, .60, .5), (.92, .93, .62, .5)])
+    for r, ms in zip([r for r in report.records if r['row'] == 'a'],
+                     (10.0, 14.0)):
+        r['values']['latency_ms'] = ms
+    table = ev.markdown(report)
+    assert '| 30% | 12.0 ± 2.8 |' in table  # (a): two timed seeds
+    assert '| 100% | - |' in table  # (b): never timed
 
 
 def test_claims_per_held_out_variant():

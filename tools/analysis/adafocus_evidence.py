@@ -169,17 +169,19 @@ def markdown(report, variant=''):
     for key, label in ROWS:
         top1 = report.stats(key, 'top1', variant, scale=100)
         if not top1['n']:
-            rows.append([f'({key}) {label}', 'failed', '-', '-', '-'])
+            rows.append([f'({key}) {label}', 'failed', '-', '-', '-', '-'])
             continue
         gflops = report.stats(key, 'gflops', variant)['mean']
         rows.append([
             f'({key}) {label}', mean_std(top1),
             ' / '.join(f'{v:.1f}' for v in top1['per_seed'].values()),
             f'{gflops:.4f}',
-            f'{100 * gflops / b_flops:.0f}%' if b_flops else '-'
+            f'{100 * gflops / b_flops:.0f}%' if b_flops else '-',
+            report.cell(key, 'latency_ms', variant)
         ])
     return markdown_table(['model', 'top-1 % (mean ± std)', 'per seed',
-                           'GFLOPs / video', 'FLOPs vs plain'], rows)
+                           'GFLOPs / video', 'FLOPs vs plain',
+                           'ms / video (study process)'], rows)
 
 
 def diagnostics_only(args, roots, out_dir, command):

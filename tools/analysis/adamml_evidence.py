@@ -169,7 +169,7 @@ def markdown(report, args, variant=''):
     rows = []
     for model in report.rows:
         if not report.stats(model, 'top1', variant)['n']:
-            rows.append([LABELS[model], 'failed'] + ['-'] * 5)
+            rows.append([LABELS[model], 'failed'] + ['-'] * 6)
             continue
         usage = []
         for m in MODALITIES:
@@ -182,11 +182,13 @@ def markdown(report, args, variant=''):
         rows.append([
             LABELS[model],
             mean_std(report.stats(model, 'top1', variant, 100)),
-            f'{gflops:.4f}', f'{100 * gflops / base:.0f} %' if base else '-'
+            f'{gflops:.4f}', f'{100 * gflops / base:.0f} %' if base else '-',
+            report.cell(model, 'latency_ms', variant)
         ] + usage)
     lines.append(markdown_table(
         ['model', 'top-1 (%)', 'GFLOPs / video', 'compute vs all',
-         'usage rgb', 'usage audio', 'usage motion'], rows))
+         'ms / video (study process)', 'usage rgb', 'usage audio',
+         'usage motion'], rows))
     per_seed = [[LABELS[model]] + [
         f'{100 * t:.1f} / {g:.4f}' for t, g in zip(
             report.per_seed(model, 'top1', variant).values(),

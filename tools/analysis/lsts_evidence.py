@@ -251,9 +251,11 @@ def propagation_table(report, variant=''):
         rows.append([
             LABELS[method],
             ' / '.join(f'{a:.1f}' for a in top1['per_seed'].values()),
-            mean_std(top1), f'{mflops:.1f} M', ratio])
+            mean_std(top1), f'{mflops:.1f} M', ratio,
+            report.cell(method, 'latency_ms', variant, digits=2)])
     return markdown_table(['model', 'top-1 per seed (%)', 'mean ± std',
-                           'FLOPs / clip', 'vs plain'], rows)
+                           'FLOPs / clip', 'vs plain',
+                           'ms / clip (study process)'], rows)
 
 
 def claims(report, margin=5.0, variant=''):
