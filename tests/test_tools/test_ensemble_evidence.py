@@ -26,13 +26,13 @@ def test_rows_share_the_first_member_and_test_the_ensemble():
     assert rows['half'].stages == (m0, )  # the control is member 0 alone
     # same budget: every trained stage runs the same epochs
     assert full.epochs == m0.epochs == m1.epochs == 7
-    assert full.config.endswith('movinet_a0_demo_16x1.py')
-    assert m0.config == m1.config and m0.config.endswith('_8x2.py')
+    assert full.config.endswith('movinet_a0_demo_8x2.py')
+    assert m0.config == m1.config and m0.config.endswith('_half_rate.py')
     # member 1: odd frames, its own seed
     assert m0.seed_offset == 0
     assert m1.seed_offset == evidence.MEMBER_SEED_OFFSET
-    assert {k: v for k, v in m1.cfg_options if k.endswith('start_index')} \
-        == {k: 1 for k in evidence.OFFSET_KEYS}
+    assert (evidence.OFFSET_KEY, 1) in m1.cfg_options
+    assert evidence.OFFSET_KEY not in dict(m0.cfg_options)
     assert not ens.train and ens.epochs is None
     assert ens.from_stages == (('member0', 'model.members.0.checkpoint'),
                                ('member1', 'model.members.1.checkpoint'))
@@ -43,44 +43,56 @@ def test_rows_share_the_first_member_and_test_the_ensemble():
 def test_configs_frames_and_members():
     from mmengine.config import Config
     cfgs = {n: Config.fromfile(evidence.config_path(n))
-            for n in ('16x1', '8x2', 'ensemble_2x8x2')}
+            for n in ('8x2', 'half_rate', 'ensemble_2x4x4')}
 
     def sample(cfg):
         return next(t for t in cfg.test_dataloader.dataset.pipeline
                     if t['type'] == 'SampleFrames')
 
-    assert (sample(cfgs['16x1'])['clip_len'],
-            sample(cfgs['16x1'])['frame_interval']) == (16, 1)
     assert (sample(cfgs['8x2'])['clip_len'],
             sample(cfgs['8x2'])['frame_interval']) == (8, 2)
-    ens = cfgs['ensemble_2x8x2']
-    assert sample(ens)['clip_len'] == 16  # the full-rate clip
+    half = cfgs['half_rate']
+    assert sample(half) == sample(cfgs['8x2'])  # takes its frames of it
+    assert half.model.type == 'EnsembleRecognizer'
+    assert [m['frames'] for m in half.model.members] == [
+        dict(offset=0, stride=2)]
+    ens = cfgs['ensemble_2x4x4']
+    assert sample(ens)['clip_len'] == 8  # the full-rate clip
+    assert ens.model.num_frames == 8
     assert ens.model.type == 'EnsembleRecognizer'
     assert ens.model.fuse == 'logits'
     assert [m['frames'] for m in ens.model.members] == [
         dict(offset=0, stride=2), dict(offset=1, stride=2)]
     # the members are the half-rate model
     assert ens.model.members[0]['model'] == cfgs['8x2'].model
+    assert half.model.members[0]['model'] == cfgs['8x2'].model
     for cfg in cfgs.values():  # no flip: it swaps the classes
         for split in ('train', 'test'):
             pipeline = cfg[f'{split}_dataloader'].dataset.pipeline
             assert 'Flip' not in [t['type'] for t in pipeline]
 
 
-def test_member_frames_of_the_full_clip_are_the_half_rate_clips():
-    """Member 1 trains on SampleFrames(8, 2) + start_index 1 and is tested
-    on frames 1, 3, ... of the 16-frame clip: the same frames."""
-    import numpy as np
-    from mmaction.datasets.transforms import SampleFrames
+def test_a_member_trained_alone_loads_into_the_ensemble(tmp_path):
+    """The half-rate member's checkpoint (a one-member ensemble's) is a
+    member checkpoint of the two-member ensemble."""
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
 
-    from mmtin.models.recognizers.ensemble_recognizer import select_units
-    for offset in (0, 1):
-        for test_mode in (False, True):
-            out = SampleFrames(8, 2, 1, test_mode=test_mode)(dict(
-                total_frames=16, start_index=offset))
-            assert list(out['frame_inds']) == select_units(
-                16, dict(offset=offset, stride=2), 'm')
-            assert np.all(out['frame_inds'] < 16)
+    init_default_scope('mmaction')
+    half = MODELS.build(Config.fromfile(
+        evidence.config_path('half_rate')).model)
+    ckpt = str(tmp_path / 'member.pth')
+    torch.save(dict(state_dict=half.state_dict()), ckpt)
+    cfg = Config.fromfile(evidence.config_path('ensemble_2x4x4'))
+    cfg.merge_from_dict({'model.members.1.checkpoint': ckpt})
+    ens = MODELS.build(cfg.model).eval()
+    assert torch.equal(ens.members[1].cls_head.fc_cls.weight,
+                       half.members[0].cls_head.fc_cls.weight)
+    clip = torch.rand(1, 1, 3, 8, 64, 64)
+    # member 1 sees frames 1, 3, 5, 7 of the clip: video frames 2, 6, ...
+    assert torch.equal(ens.member_inputs(clip, 1), clip[:, :, :, 1::2])
 
 
 def test_table_and_claims():
@@ -88,7 +100,7 @@ def test_table_and_claims():
                           half=[85.0, 87.0]), GFLOPS)
     table = evidence.results_table(report, dict(full=10.0, ensemble=11.5,
                                                 half=6.0))
-    assert '| full rate: 1 x A0-demo, 16x1 frames | 90.0 / 92.0 | ' \
+    assert '| full rate: 1 x A0-demo, 8x2 frames | 90.0 / 92.0 | ' \
         '91.0 ± 1.4 | 5.5 M | 1.00x | 10.0 ms | 1 x E |' in table
     assert '| 2.8 M | 0.50x | 6.0 ms |' in table
     checks = {c.name: c for c in evidence.claims(report)}
@@ -111,9 +123,9 @@ def test_table_and_claims():
 def test_parse_args_and_latency():
     args = evidence.parse_args(['--eval-split', 'val', '--threads', '2'])
     assert args.eval_split == 'val' and args.threads == 2
-    assert args.seeds == [0, 1, 2] and args.epochs == 10
+    assert args.seeds == [0, 1, 2] and args.epochs == 5
     with pytest.raises(SystemExit):
         evidence.parse_args(['--eval-split', 'train'])
     seconds = evidence.measure_latency(
-        evidence.config_path('ensemble_2x8x2'), runs=2, warmup=1)
+        evidence.config_path('ensemble_2x4x4'), runs=2, warmup=1)
     assert 0 < seconds < 5
