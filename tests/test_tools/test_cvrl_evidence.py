@@ -61,6 +61,6 @@ def test_table_and_claims():
 
 def test_parse_args():
     args = evidence.parse_args(['--pretrain-epochs', '3'])
-    assert args.pretrain_epochs == 3 and args.linear_epochs == 4
+    assert args.pretrain_epochs == 3 and args.linear_epochs == 3
     assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
     assert args.data_root == 'data/temporal_order_400'

@@ -130,8 +130,8 @@ def claims(report, margin=MARGIN):
 def parse_args(argv=None):
     parser = study_parser('CVRL evidence', 'work_dirs/cvrl_evidence',
                           data_root='data/temporal_order_400')
-    parser.add_argument('--pretrain-epochs', type=int, default=4)
-    parser.add_argument('--linear-epochs', type=int, default=4)
+    parser.add_argument('--pretrain-epochs', type=int, default=3)
+    parser.add_argument('--linear-epochs', type=int, default=3)
     parser.add_argument('--eval-split', choices=('test', 'val'),
                         default='test',
                         help='split the rows are tested on (val: choose '
