@@ -111,13 +111,20 @@ def test_table_and_claims():
                           half=[89.0, 90.0]),
                      dict(GFLOPS, ensemble=0.00605))
     checks = {c.name: c.passed for c in evidence.claims(report)}
-    assert checks == dict(ensemble_within_1_point_of_full=False,
+    assert checks == dict(full_model_learned_the_task=True,
+                          ensemble_within_1_point_of_full=False,
                           ensemble_flops_equal_to_full=False,
                           ensemble_beats_one_member=False)
     # the tolerance is inclusive
     report = _report(dict(full=[90.0, 92.0], ensemble=[90.0, 90.0],
                           half=[80.0, 80.0]), GFLOPS)
     assert all(c.passed for c in evidence.claims(report))
+    # models at chance: the comparisons hold vacuously, the precondition not
+    report = _report(dict(full=[50.0, 49.0], ensemble=[50.0, 50.0],
+                          half=[49.0, 50.0]), GFLOPS)
+    checks = {c.name: c.passed for c in evidence.claims(report)}
+    assert not checks['full_model_learned_the_task']
+    assert checks['ensemble_within_1_point_of_full']
 
 
 def test_parse_args_and_latency():

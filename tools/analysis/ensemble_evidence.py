@@ -60,6 +60,9 @@ DATA_PARAMS = dict(num_videos=400, val_ratio=0.15, test_ratio=0.25)
 #: model, at no more than this many times its FLOPs.
 TOLERANCE_POINTS = 1.0
 FLOPS_RATIO = 1.05
+#: Precondition of the comparison: the full-rate model learned the task
+#: (top-1 % at least this; two classes, chance is 50).
+LEARNED_TOP1 = 60.0
 #: Where the second member's frame offset (in the full-rate clip) goes.
 OFFSET_KEY = 'model.members.0.frames.offset'
 
@@ -170,6 +173,10 @@ def claims(report, tolerance=TOLERANCE_POINTS, flops_ratio=FLOPS_RATIO):
     ratio = (report.stats('ensemble', 'gflops')['mean'] /
              report.stats('full', 'gflops')['mean'])
     return [
+        ClaimCheck('full_model_learned_the_task',
+                   top1['full'] >= LEARNED_TOP1, dict(full=top1['full']),
+                   f'precondition: full-rate top-1 >= {LEARNED_TOP1:g} '
+                   '(chance 50); without it the comparisons say nothing'),
         ClaimCheck(f'ensemble_within_{tolerance:g}_point_of_full',
                    top1['ensemble'] >= top1['full'] - tolerance,
                    dict(ensemble=top1['ensemble'], full=top1['full']),
@@ -228,7 +235,9 @@ def main(argv=None):
           '64x64 test video by mmengine.analysis (1 multiply-add = 1 FLOP); '
           f'latency: median of {args.latency_runs} batch-1 forwards of the '
           f'test model (decoded, normalised clip), CPU, {args.threads} '
-          f'thread(s). Study wall time: {seconds / 60:.1f} min.']
+          f'thread(s). Study wall time'
+          f'{" of this resumed invocation" if args.resume else ""}: '
+          f'{seconds / 60:.1f} min.']
     print(table, flush=True)
     checks, plot = [], None
     if report.complete():
