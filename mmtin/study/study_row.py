@@ -46,6 +46,18 @@ class Stage:
         checkpoint (str, optional): A trained checkpoint: the stage is not
             trained, only tested from this file (e.g. a search's best
             trial). Default: None.
+        from_stages (tuple): ``(stage_name, dotted_key)`` pairs: the last
+            checkpoint of each named earlier stage of the row is set at
+            that config key, e.g. ``('member0',
+            'model.members.0.checkpoint')`` (a model built from several
+            trained stages, such as an ensemble). Default: ().
+        train (bool): False: the stage is not trained, only its config is
+            tested as built (with ``init_from`` / ``from_stages``); it
+            must then be the row's last stage. Default: True.
+        seed_offset (int): Added to the study seed for this stage (stages
+            of one row that must not share their initialisation and data
+            order, e.g. independently trained ensemble members).
+            Default: 0.
     """
     name: str
     config: str
@@ -56,6 +68,9 @@ class Stage:
     validate: bool = False
     test_checkpoint: str = 'last'
     checkpoint: Optional[str] = None
+    from_stages: Tuple[Tuple[str, str], ...] = ()
+    train: bool = True
+    seed_offset: int = 0
 
     def __post_init__(self):
         if not self.name or '/' in self.name:
@@ -80,8 +95,29 @@ class Stage:
             raise StudyRowError(
                 f'stage {self.name}: a given checkpoint is only tested; '
                 'epochs and init_from do not apply')
+        if not self.train and (self.epochs is not None
+                               or self.checkpoint is not None):
+            raise StudyRowError(
+                f'stage {self.name}: train=False tests the config as built; '
+                'epochs and checkpoint do not apply')
+        if not isinstance(self.seed_offset, int) or isinstance(
+                self.seed_offset, bool):
+            raise StudyRowError(f'stage {self.name}: seed_offset must be an '
+                                f'int, got {self.seed_offset!r}')
         object.__setattr__(self, 'cfg_options',
                            tuple(tuple(kv) for kv in self.cfg_options))
+        from_stages = tuple(tuple(pair) for pair in self.from_stages)
+        if any(len(pair) != 2 for pair in from_stages):
+            raise StudyRowError(f'stage {self.name}: from_stages must be '
+                                f'(stage_name, dotted_key) pairs, got '
+                                f'{self.from_stages!r}')
+        object.__setattr__(self, 'from_stages', from_stages)
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        """Names of the earlier stages whose checkpoints it uses."""
+        first = () if self.init_from is None else (self.init_from, )
+        return first + tuple(name for name, _ in self.from_stages)
 
 
 @dataclass(frozen=True)
@@ -113,7 +149,7 @@ class StudyRow:
         stages = tuple(self.stages)
         if not stages:
             raise StudyRowError(f'row {self.name}: no stages')
-        seen = set()
+        seen, untrained = set(), set()
         for stage in stages:
             if not isinstance(stage, Stage):
                 raise StudyRowError(f'row {self.name}: {stage!r} is not a '
@@ -121,12 +157,23 @@ class StudyRow:
             if stage.name in seen:
                 raise StudyRowError(f'row {self.name}: stage {stage.name} '
                                     'appears twice')
-            if stage.init_from is not None and stage.init_from not in seen:
+            for source in stage.sources:
+                if source not in seen:
+                    raise StudyRowError(
+                        f'row {self.name}: stage {stage.name} inits from '
+                        f'{source!r}, which is not an earlier stage of the '
+                        'row')
+                if source in untrained:
+                    raise StudyRowError(
+                        f'row {self.name}: stage {stage.name} inits from '
+                        f'{source!r}, which is not trained (train=False)')
+            if not stage.train and stage is not stages[-1]:
                 raise StudyRowError(
-                    f'row {self.name}: stage {stage.name} inits from '
-                    f'{stage.init_from!r}, which is not an earlier stage of '
-                    'the row')
+                    f'row {self.name}: stage {stage.name} is not trained '
+                    '(train=False), so it must be the last stage')
             seen.add(stage.name)
+            if not stage.train:
+                untrained.add(stage.name)
         object.__setattr__(self, 'stages', stages)
         if self.label is None:
             object.__setattr__(self, 'label', self.name)

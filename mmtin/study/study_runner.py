@@ -55,8 +55,17 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
+#: Stage fields left out of ``stage.json`` while at their default, so that
+#: the records of studies run before these fields existed still match.
+_OPTIONAL_FIELDS = dict(from_stages=(), train=True, seed_offset=0)
+
+
 def _stage_record(stage: Stage) -> dict:
-    return json.loads(json.dumps(asdict(stage)))
+    record = json.loads(json.dumps(asdict(stage)))
+    for key, default in _OPTIONAL_FIELDS.items():
+        if getattr(stage, key) == default:
+            record.pop(key)
+    return record
 
 
 class StudyRunner:
@@ -228,6 +237,10 @@ class StudyRunner:
             info = dict(stage=_stage_record(stage),
                         checkpoint=stage.checkpoint, train_seconds=0.0)
             os.makedirs(sdir, exist_ok=True)
+        if info is None and not stage.train:  # tested as built
+            info = dict(stage=_stage_record(stage), checkpoint=None,
+                        train_seconds=0.0)
+            os.makedirs(sdir, exist_ok=True)
         if info is None:
             info = self._train(stage, seed, variant, data_root, checkpoints,
                                sdir)
@@ -257,7 +270,8 @@ class StudyRunner:
         cfg.experiment_name = (f'{variant + "_" if variant else ""}'
                                f'seed{seed}_{stage.name}_'
                                f'{next(_RUNNER_IDS)}')
-        cfg.randomness = dict(seed=seed, deterministic=self.deterministic)
+        cfg.randomness = dict(seed=seed + stage.seed_offset,
+                              deterministic=self.deterministic)
         cfg.resume = False
         cfg.load_from = None
         if stage.init_from is not None:
@@ -266,6 +280,8 @@ class StudyRunner:
                 cfg.load_from = ckpt
             else:
                 set_key(cfg, stage.init_key, ckpt, where)
+        for name, key in stage.from_stages:
+            set_key(cfg, key, checkpoints[name], where)
         if not stage.validate:  # as tools/train.py --no-validate
             cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
         cfg.log_level = 'WARNING'

@@ -49,3 +49,30 @@ def test_shared_stages_must_be_equal(cfg):
         check_rows([a, c])
     with pytest.raises(StudyRowError, match='two rows are named a'):
         check_rows([a, a])
+
+
+def test_test_only_stage_from_several_stages(cfg):
+    ens = Stage('ens', cfg, train=False,
+                from_stages=[('m0', 'model.members.0.checkpoint'),
+                             ('m1', 'model.members.1.checkpoint')])
+    assert ens.from_stages == (('m0', 'model.members.0.checkpoint'),
+                               ('m1', 'model.members.1.checkpoint'))
+    assert ens.sources == ('m0', 'm1')
+    row = StudyRow('r', [Stage('m0', cfg, 2),
+                         Stage('m1', cfg, 2, seed_offset=1000), ens])
+    assert row.stages[1].seed_offset == 1000
+    with pytest.raises(StudyRowError, match="inits from 'm1'"):
+        StudyRow('r', [Stage('m0', cfg, 2), ens])
+    with pytest.raises(StudyRowError, match='must be the last stage'):
+        StudyRow('r', [Stage('m0', cfg, 2), Stage('m1', cfg, 2), ens,
+                       Stage('after', cfg, 1)])
+    with pytest.raises(StudyRowError, match='not trained'):
+        StudyRow('r', [Stage('m0', cfg, 2), Stage('m1', cfg, 2),
+                       Stage('t', cfg, train=False),
+                       Stage('x', cfg, 1, init_from='t')])
+    with pytest.raises(StudyRowError, match='epochs and checkpoint'):
+        Stage('s', cfg, 2, train=False)
+    with pytest.raises(StudyRowError, match='pairs'):
+        Stage('s', cfg, from_stages=[('m0', )])
+    with pytest.raises(StudyRowError, match='seed_offset'):
+        Stage('s', cfg, seed_offset=1.5)

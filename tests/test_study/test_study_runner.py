@@ -193,6 +193,35 @@ def test_a_given_checkpoint_is_tested_not_trained(fake, rows, tmp_path):
                     log=lambda _: None).run()
 
 
+def test_test_only_stage_takes_checkpoints_of_earlier_stages(
+        fake, rows, tmp_path):
+    cfg = rows[0].stages[0].config
+    m0, m1 = Stage('m0', cfg, 2), Stage('m1', cfg, 2, seed_offset=1000)
+    ens = Stage('ens', cfg, train=False,
+                from_stages=(('m0', 'model.a'), ('m1', 'model.b')))
+    rows = [StudyRow('ens', [m0, m1, ens]), StudyRow('m0', [m0])]
+    work = str(tmp_path / 'w')
+    records = StudyRunner(rows, [3], work, log=lambda _: None).run()
+    # m0 trained once (shared), m1, then the test-only stage; m0 tested
+    assert [osp.basename(c.work_dir) for c in fake.built] == [
+        'm0', 'm1', 'ens', 'm0']
+    assert [c.randomness['seed'] for c in fake.built] == [3, 1003, 3, 3]
+    test = fake.built[2]
+    assert test.load_from is None
+    assert test.model.a == osp.join(work, 'seed3', 'm0', 'epoch_2.pth')
+    assert test.model.b == osp.join(work, 'seed3', 'm1', 'epoch_2.pth')
+    assert records[0]['checkpoint'] is None
+    assert records[0]['seconds'] >= 0
+    info = json.load(open(osp.join(work, 'seed3', 'ens', 'stage.json')))
+    assert info['stage']['train'] is False
+    # stage records of stages without the new fields stay as before
+    info = json.load(open(osp.join(work, 'seed3', 'm0', 'stage.json')))
+    assert not {'train', 'from_stages', 'seed_offset'} & set(info['stage'])
+    again = StudyRunner(rows, [3], work, resume=True,
+                        log=lambda _: None).run()
+    assert [r['values'] for r in again] == [r['values'] for r in records]
+
+
 def test_missing_metric_key_is_named(fake, rows, tmp_path):
     row = StudyRow('r', rows[0].stages[:1], metrics={'map': 'det/mAP'})
     with pytest.raises(StudyError, match="r seed 0: the test metrics have "

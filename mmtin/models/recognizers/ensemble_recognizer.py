@@ -25,6 +25,8 @@ from mmtin.models.utils.validators import check_int
 
 FUSE = ('logits', 'prob')
 OWNER = 'EnsembleRecognizer'
+#: Key prefix of the parameters of a one-member ensemble's checkpoint.
+SINGLE = 'members.0.'
 
 
 def select_units(num_units: int, frames: Optional[dict],
@@ -106,7 +108,9 @@ class EnsembleRecognizer(BaseModel):
         members (list[dict]): One dict per member with keys ``model`` (a
             recognizer config), ``checkpoint`` (optional path or URL of the
             member's own checkpoint, loaded strictly at build and again by
-            ``init_weights``) and ``frames`` (optional, see above).
+            ``init_weights``; also the checkpoint of a one-member
+            ensemble, i.e. the member trained alone on its frames) and
+            ``frames`` (optional, see above).
         fuse (str): ``'logits'`` or ``'prob'``. Default: ``'logits'``.
         segment_len (int): Consecutive frames that form one time unit
             (5 for TDN segments). Default: 1.
@@ -179,6 +183,10 @@ class EnsembleRecognizer(BaseModel):
             state = ckpt.get('state_dict', ckpt)
             state = {k[7:] if k.startswith('module.') else k: v
                      for k, v in state.items()}
+            if state and all(k.startswith(SINGLE) for k in state):
+                # saved by a one-member EnsembleRecognizer: a member
+                # trained alone on its frames
+                state = {k[len(SINGLE):]: v for k, v in state.items()}
             result = self.members[i].load_state_dict(state, strict=False)
             if result.missing_keys or result.unexpected_keys:
                 raise RuntimeError(

@@ -1,0 +1,66 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""tools/analysis/cvrl_evidence.py: rows, budget, table and claims on
+synthetic records (no training)."""
+from script_loader import load_script
+
+evidence = load_script('tools/analysis/cvrl_evidence.py')
+
+
+def _report(top1):
+    from mmtin.study import StudyReport
+    records = [dict(row=r, variant='', seed=k,
+                    values=dict(top1=v / 100, gflops=0.0093), metrics={})
+               for r, accs in top1.items() for k, v in enumerate(accs)]
+    return StudyReport(records, evidence.build_rows(2, 1), [0, 1])
+
+
+def test_rows_pretrain_then_linear_with_one_budget():
+    rows = {r.name: r for r in evidence.build_rows(12, 10, '/d/val.txt')}
+    assert list(rows) == ['cvrl', 'per_frame', 'random']
+    pre, lin = rows['cvrl'].stages
+    assert pre.config.endswith('cvrl/cvrl_rs50w8_demo_pretrain.py')
+    assert rows['per_frame'].stages[0].config.endswith(
+        'cvrl_rs50w8_demo_pretrain_per_frame.py')
+    # same pre-training epochs for both, same linear epochs for all
+    assert [r.stages[0].epochs for r in list(rows.values())[:2]] == [12, 12]
+    linears = [r.stages[-1] for r in rows.values()]
+    assert [s.epochs for s in linears] == [10, 10, 10]
+    assert len({s.config for s in linears}) == 1
+    assert linears[0].config.endswith('cvrl_rs50w8_demo_linear.py')
+    assert [s.init_from for s in linears] == [
+        'pretrain_cvrl', 'pretrain_per_frame', None]
+    assert len(rows['random'].stages) == 1  # frozen random backbone
+    for s in linears:  # the val split only replaces the tested file
+        assert ('test_dataloader.dataset.ann_file', '/d/val.txt') in \
+            s.cfg_options
+    assert not any(k.startswith('test_') for k, _ in pre.cfg_options)
+    plain = evidence.build_rows(1, 1)[0].stages[1]
+    assert not any(k.startswith('test_') for k, _ in plain.cfg_options)
+
+
+def test_table_and_claims():
+    report = _report(dict(cvrl=[80.0, 84.0], per_frame=[70.0, 72.0],
+                          random=[60.0, 66.0]))
+    table = evidence.results_table(report)
+    assert ('| CVRL pre-training (clip-consistent augmentation) | '
+            '80.0 / 84.0 | 82.0 ± 2.8 | - | 9.3 M |') in table
+    assert '| 71.0 ± 1.4 | -11.0 |' in table
+    checks = {c.name: c for c in evidence.claims(report)}
+    assert all(c.passed for c in checks.values())
+    assert checks['cvrl_beats_random_by_5'].numbers['random'] == 63.0
+    report = _report(dict(cvrl=[80.0, 84.0], per_frame=[78.0, 80.0],
+                          random=[90.0, 90.0]))
+    checks = {c.name: c.passed for c in evidence.claims(report)}
+    assert checks == dict(cvrl_beats_per_frame_by_5=False,
+                          cvrl_beats_random_by_5=False)
+    # exactly the margin passes
+    report = _report(dict(cvrl=[80.0, 80.0], per_frame=[75.0, 75.0],
+                          random=[50.0, 50.0]))
+    assert all(c.passed for c in evidence.claims(report))
+
+
+def test_parse_args():
+    args = evidence.parse_args(['--pretrain-epochs', '3'])
+    assert args.pretrain_epochs == 3 and args.linear_epochs == 3
+    assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
+    assert args.data_root == 'data/temporal_order_400'
