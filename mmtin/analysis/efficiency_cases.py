@@ -117,11 +117,9 @@ def _adamml(published: bool):
     def build(batch, device):
         if published:  # R50 RGB / R50 motion / MobileNetV2 audio
             cfg = _config_model('_base_/models/adamml_r50_mnv2.py')
-            # motion of 2 frames (3 difference channels): the config's
-            # 12-channel motion R50 does not fit its 3-channel policy
-            # MobileNetV2; the first convolution is all that changes
-            cfg['subnets']['motion']['backbone']['in_channels'] = 3
-            seg, size, clip, audio = 8, 224, 2, 128
+            # motion: 5-frame clips, 4 x 3 difference channels (the
+            # policy sees their mean, ``fold_channels``)
+            seg, size, clip, audio = 8, 224, 5, 128
         else:
             cfg = _config_model('adamml/_base_adamml_demo.py')
             seg, size, clip, audio = 4, 32, 2, 16
