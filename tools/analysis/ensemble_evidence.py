@@ -123,6 +123,7 @@ def measure_latency(config, runs=20, warmup=3):
 
     import mmtin  # noqa: F401
     from mmtin.models.utils.recognizer_scores import RecognizerScores
+    from mmtin.utils.timing import time_interleaved
     init_default_scope('mmaction')
     cfg = Config.fromfile(config)
     model = MODELS.build(cfg.model).eval()
@@ -132,13 +133,9 @@ def measure_latency(config, runs=20, warmup=3):
                   if t['type'] == 'SampleFrames')
     size = cfg.img_size
     inputs = torch.randn(1, 1, 3, sample['clip_len'], size, size)
-    times = []
     with torch.no_grad():
-        for i in range(warmup + runs):
-            start = time.perf_counter()
-            model(inputs)
-            if i >= warmup:
-                times.append(time.perf_counter() - start)
+        times = time_interleaved([('forward', lambda: model(inputs))], runs,
+                                 warmup)['forward']
     return statistics.median(times)
 
 

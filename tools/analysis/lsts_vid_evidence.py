@@ -36,6 +36,7 @@ snippets, each 16-frame snippet one online clip. Reported per run:
   error of predicting no motion (what copy propagation assumes).
 """
 import os.path as osp
+from functools import partial
 import statistics
 import time
 
@@ -141,21 +142,16 @@ def interleaved_latency(models, clip, repeats=15, warmup=2):
     Returns:
         dict: name -> ``dict(feat_ms=..., det_ms=...)``.
     """
-    times = {name: dict(feat_ms=[], det_ms=[]) for name in models}
-    t = clip.shape[1]
+    from mmtin.utils.timing import time_interleaved
+    tasks = []
+    for name, model in models.items():
+        tasks += [((name, 'feat_ms'), partial(model.clip_features, clip)),
+                  ((name, 'det_ms'), partial(model.predict, clip))]
     with torch.no_grad():
-        for i in range(warmup + repeats):
-            for name, model in models.items():
-                start = time.perf_counter()
-                model.clip_features(clip)
-                mid = time.perf_counter()
-                model.predict(clip)
-                end = time.perf_counter()
-                if i >= warmup:
-                    times[name]['feat_ms'].append(1e3 * (mid - start) / t)
-                    times[name]['det_ms'].append(1e3 * (end - mid) / t)
-    return {name: {k: statistics.median(v) for k, v in d.items()}
-            for name, d in times.items()}
+        times = time_interleaved(tasks, repeats, warmup)
+    t = clip.shape[1]
+    return {name: {k: 1e3 * statistics.median(times[(name, k)]) / t
+                   for k in ('feat_ms', 'det_ms')} for name in models}
 
 
 def alignment_errors(model, dataset, stride):
