@@ -107,13 +107,15 @@ def test_resume_after_kill(tmp_path, data_root):
     study = _study(search_cfg, work_dir)
     proc = _fork(search_cfg, work_dir, 3, 0)
     # kill the worker while its second trial runs (sampled: a trial is
-    # RUNNING from `ask()` on, a moment before its parameters are stored)
+    # RUNNING from `ask()` on, and its parameters are stored one by one
+    # while the space is sampled, so wait until all of them are there)
     deadline = time.time() + 120
     while time.time() < deadline:
         trials = study.get_trials(deepcopy=False)
         states = [t.state for t in trials]
         if states[:1] == [TrialState.COMPLETE] and states[1:] == [
-                TrialState.RUNNING] and trials[1].params:
+                TrialState.RUNNING] and set(trials[1].params) == set(
+                    trials[0].params):
             break
         time.sleep(0.2)
     else:
