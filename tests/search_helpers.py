@@ -76,7 +76,7 @@ space = dict(
 enqueue = {enqueue!r}
 sampler = dict(type='RandomSampler', seed=0)
 pruner = {pruner!r}
-heartbeat = dict(interval=1, grace_period=3)
+heartbeat = dict(interval=1, grace_period=10)
 '''
 
 

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from typing import List, Optional
 
@@ -227,27 +228,56 @@ class StudyDriver:
             value = trial_runner(trial)
         except optuna.TrialPruned as e:
             trial.set_user_attr('note', str(e))
-            study.tell(trial, state=TrialState.PRUNED)
+            self._tell(study, trial, state=TrialState.PRUNED)
         except KeyboardInterrupt:
             trial.set_user_attr('interrupted', True)
             trial.set_user_attr('error', 'interrupted: worker stopped')
-            study.tell(trial, state=TrialState.FAIL)
-            retries = trial.user_attrs.get('retries', 0)
-            if retries < self.search_cfg.max_retries:
-                study.enqueue_trial(
-                    trial.params,
-                    user_attrs=dict(
-                        retry_of=trial.number, retries=retries + 1))
+            if self._tell(study, trial, state=TrialState.FAIL):
+                retries = trial.user_attrs.get('retries', 0)
+                if retries < self.search_cfg.max_retries:
+                    study.enqueue_trial(
+                        trial.params,
+                        user_attrs=dict(
+                            retry_of=trial.number, retries=retries + 1))
             raise
         except Exception as e:  # failure isolation: record, go on
             trial.set_user_attr('error', f'{type(e).__name__}: {e}'[:1000])
             trial.set_user_attr('traceback', traceback.format_exc()[-4000:])
-            study.tell(trial, state=TrialState.FAIL)
+            self._tell(study, trial, state=TrialState.FAIL)
         else:
-            study.tell(trial, value)
+            self._tell(study, trial, value)
         finally:
             stop.set()
             beat.join()
+
+    def _tell(self, study, trial, value=None, state=None) -> bool:
+        """``study.tell`` unless the trial was finished meanwhile.
+
+        A worker whose heartbeats were late (a loaded machine, a locked
+        database) can find its trial failed as stale by another worker,
+        which has queued a retry already: the result is dropped with a
+        warning instead of ending the worker.
+
+        Returns:
+            bool: Whether the result was stored.
+        """
+        stored = study._storage.get_trial(trial._trial_id).state
+        if stored.is_finished():
+            warnings.warn(
+                f'trial {trial.number} was set to {stored.name} by another '
+                f'worker (no heartbeat for grace_period='
+                f'{self.grace_period} s); its result is dropped, its retry '
+                'runs the same parameters')
+            return False
+        try:
+            study.tell(trial, value, state=state)
+        except optuna.exceptions.UpdateFinishedTrialError:
+            return False
+        except ValueError as e:  # optuna: 'Cannot tell a FAIL trial.'
+            if 'Cannot tell' not in str(e):
+                raise
+            return False
+        return True
 
     def _heartbeat(self, trial_id: int, stop: threading.Event) -> None:
         while True:

@@ -86,9 +86,9 @@ def test_stale_running_trial_is_failed_and_retried(tmp_path, data_root):
     driver.storage.set_trial_system_attr(trial._trial_id, HEARTBEAT_ATTR,
                                          time.time())
     assert driver.fail_stale_trials(study) == []
-    # no heartbeat for longer than grace_period (3 s): failed + retried
+    # no heartbeat for longer than grace_period (10 s): failed + retried
     driver.storage.set_trial_system_attr(trial._trial_id, HEARTBEAT_ATTR,
-                                         time.time() - 10)
+                                         time.time() - 30)
     assert driver.fail_stale_trials(study) == [0]
     assert driver.fail_stale_trials(study) == []  # only once
     old, retry = study.get_trials()
@@ -99,6 +99,35 @@ def test_stale_running_trial_is_failed_and_retried(tmp_path, data_root):
     assert retry.user_attrs == dict(retry_of=0, retries=1)
     # the retry runs the same params
     assert dict(search_cfg.search_space.sample(study.ask())) == params
+
+
+def test_worker_outlives_its_trial_failed_as_stale(tmp_path, data_root):
+    """A worker whose heartbeats were late finds its trial failed by
+    another worker: its result is dropped with a warning, the worker goes
+    on, and the retry is the one that counts."""
+    search_cfg, work_dir = _setup(tmp_path, data_root, 2)
+    driver = StudyDriver(search_cfg, work_dir)
+    study = driver.load_study()
+    trial = study.ask()
+    search_cfg.search_space.sample(trial)
+
+    def late_runner(t):  # the other worker fails it meanwhile
+        deadline = time.time() + 30  # after this worker's first beat
+        while HEARTBEAT_ATTR not in driver.storage.get_trial(
+                t._trial_id).system_attrs and time.time() < deadline:
+            time.sleep(0.05)
+        driver.storage.set_trial_system_attr(t._trial_id, HEARTBEAT_ATTR,
+                                             time.time() - 30)
+        assert driver.fail_stale_trials(study) == [t.number]
+        return 0.5
+
+    driver.heartbeat_interval = 3600  # one beat at the start, then none
+    with pytest.warns(UserWarning, match='set to FAIL by another worker'):
+        driver._run_one(study, trial, late_runner)
+    old, retry = study.get_trials()
+    assert old.state == TrialState.FAIL and old.value is None
+    assert retry.state == TrialState.WAITING
+    assert retry.user_attrs['retry_of'] == old.number
 
 
 @pytest.mark.slow
@@ -180,7 +209,7 @@ def test_journal_file_storage(tmp_path, data_root):
     trial = study.ask()
     search_cfg.search_space.sample(trial)
     driver.storage.set_trial_system_attr(trial._trial_id, HEARTBEAT_ATTR,
-                                         time.time() - 10)
+                                         time.time() - 30)
     assert driver.fail_stale_trials(study) == [0]
     # a second process (here: a second storage object) sees the same study
     other = StudyDriver(search_cfg, work_dir, storage=f'journal:{path}')
