@@ -32,11 +32,12 @@ direction of time, so the frames' order is the only cue; generated into
 Budget: every model trains for the same ``--epochs`` (default 6, chosen
 on the val split with a calibration seed, see ``docs/movinet.md``) on the
 same videos, so the ensemble's test FLOPs equal the full model's (2 x
-half) and so does its training compute (2 members x half-rate clips). FLOPs of one test
-video are counted by the study core (``mmengine.analysis``, one
-multiply-add = one FLOP); latency is the median of ``--latency-runs``
-timed forwards of each test model (clip already decoded and normalised,
-batch 1, CPU, ``--threads`` threads) in this process.
+half) and so does its training compute (2 members x half-rate clips).
+FLOPs of one test video are counted by the study core
+(``mmengine.analysis``, one multiply-add = one FLOP); latency is the
+median of ``--latency-runs`` timed forwards of each test model (clip
+already decoded and normalised, batch 1, CPU, ``--threads`` threads) in
+this process.
 """
 import os.path as osp
 import statistics
