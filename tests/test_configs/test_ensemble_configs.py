@@ -67,3 +67,17 @@ def test_tdn_8x16x_ensemble(repo_root):
         scores = model(x)
     assert scores.shape == (1, 400)
     assert abs(scores.sum().item() - 1) < 1e-5
+
+
+def test_movinet_a0_demo_bn_momentum(repo_root):
+    """The demo trains ~100 steps: its BN running statistics must follow
+    the batches (PyTorch's momentum 0.1, not MoViNet's 0.01, after which
+    the eval-mode model predicted one class), in every demo config,
+    members included."""
+    demo = repo_root / 'configs/ensembles'
+    for name in ('8x2', 'half_rate', 'ensemble_2x4x4'):
+        cfg = Config.fromfile(str(demo / f'movinet_a0_demo_{name}.py'))
+        model = MODELS.build(cfg.model)
+        bns = [m for m in model.modules()
+               if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+        assert bns and {m.momentum for m in bns} == {0.1}, name

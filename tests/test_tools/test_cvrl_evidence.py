@@ -61,6 +61,45 @@ def test_table_and_claims():
 
 def test_parse_args():
     args = evidence.parse_args(['--pretrain-epochs', '3'])
-    assert args.pretrain_epochs == 3 and args.linear_epochs == 3
+    assert args.pretrain_epochs == 3 and args.linear_epochs == 10
+    assert evidence.parse_args([]).pretrain_epochs == 8
     assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
-    assert args.data_root == 'data/temporal_order_400'
+    assert args.data_root == 'data/motion_type_plain_480'
+
+
+def test_data_is_motion_type_and_classifier_fits_it():
+    from mmtin.datasets.synthetic.motion_type import CLASSES
+    spec = evidence.data_spec()
+    assert spec.generator.__name__ == 'generate_motion_type_dataset'
+    assert spec.params == evidence.DATA_PARAMS
+    assert evidence.NUM_CLASSES == len(CLASSES)
+    for row in evidence.build_rows(1, 1):
+        linear = row.stages[-1]
+        assert ('model.cls_head.num_classes', len(CLASSES)) in \
+            linear.cfg_options
+        if len(row.stages) > 1:  # pre-training has no classifier
+            assert not any(k.startswith('model.cls_head')
+                           for k, _ in row.stages[0].cfg_options)
+
+
+def test_pretrain_recipe_reaches_both_pretrainings_only():
+    from mmengine.config import Config
+    rows = {r.name: r for r in evidence.build_rows(1, 1)}
+    for name in ('cvrl', 'per_frame'):
+        pre = rows[name].stages[0]
+        assert set(evidence.PRETRAIN_OPTIONS) <= set(pre.cfg_options)
+        cfg = Config.fromfile(pre.config)
+        cfg.merge_from_dict(dict(evidence.PRETRAIN_OPTIONS))
+        # the keys land on the clip augmentation, which stays per clip or
+        # per frame as the config says
+        augment = cfg.train_dataloader.dataset.pipeline[3]
+        assert augment['type'] == 'ClipwiseAugment'
+        assert augment['unit'] == ('clip' if name == 'cvrl' else 'frame')
+        crop, _, jitter = augment['transforms']
+        assert crop['type'] == 'RandomResizedCrop'
+        assert tuple(crop['area_range']) == (0.6, 1.0)
+        assert jitter['type'] == 'ColorJitter' and jitter['brightness'] == .2
+        assert cfg.model.head.temperature == 0.2
+    for row in rows.values():  # linear evaluations keep their recipe
+        keys = {k for k, _ in row.stages[-1].cfg_options}
+        assert not keys & {k for k, _ in evidence.PRETRAIN_OPTIONS}

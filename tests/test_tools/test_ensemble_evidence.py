@@ -130,7 +130,7 @@ def test_table_and_claims():
 def test_parse_args_and_latency():
     args = evidence.parse_args(['--eval-split', 'val', '--threads', '2'])
     assert args.eval_split == 'val' and args.threads == 2
-    assert args.seeds == [0, 1, 2] and args.epochs == 5
+    assert args.seeds == [0, 1, 2] and args.epochs == 6
     with pytest.raises(SystemExit):
         evidence.parse_args(['--eval-split', 'train'])
     seconds = evidence.measure_latency(

@@ -139,6 +139,28 @@ def _run_audio_visual(args) -> None:
           f'to {args.out_dir}')
 
 
+def _motion_type(sub) -> None:
+    from .motion_type import SCENES
+    sub.add_argument('out_dir', help='output folder')
+    sub.add_argument('--num-videos', type=int, default=480)
+    sub.add_argument('--frames', type=int, default=16)
+    sub.add_argument('--size', type=int, default=64)
+    sub.add_argument('--seed', type=int, default=0)
+    sub.add_argument('--scene', default='textured', choices=SCENES,
+                     help='textured (per-video texture and colours) or '
+                     'plain (grey background, black-and-white object)')
+
+
+def _run_motion_type(args) -> None:
+    from .motion_type import generate_motion_type_dataset
+    start = time.time()
+    meta = generate_motion_type_dataset(
+        args.out_dir, num_videos=args.num_videos, frames=args.frames,
+        size=args.size, seed=args.seed, scene=args.scene)
+    print(f'wrote {meta["counts"]} videos to {args.out_dir} in '
+          f'{time.time() - start:.1f} s')
+
+
 #: ``name -> (description, add arguments, run)``
 GENERATORS: Dict[str, tuple] = {
     'temporal_order': ('the temporal-order demo dataset (configs/demo/)',
@@ -149,6 +171,9 @@ GENERATORS: Dict[str, tuple] = {
                      _small_object, _run_small_object),
     'audio_visual': ('the audio-visual AdaMML demo dataset '
                      '(configs/adamml/)', _audio_visual, _run_audio_visual),
+    'motion_type': ('the motion-type dataset of the CVRL evidence '
+                    '(tools/analysis/cvrl_evidence.py)', _motion_type,
+                    _run_motion_type),
 }
 
 

@@ -16,6 +16,7 @@ TOOLS = {
     'moving_object': 'tools/data/generate_moving_object_dataset.py',
     'small_object': 'tools/data/generate_small_object_dataset.py',
     'audio_visual': 'tools/data/generate_audio_visual_dataset.py',
+    'motion_type': 'tools/data/generate_motion_type_dataset.py',
 }
 
 

@@ -1,0 +1,168 @@
+# Copyright (c) OpenMMLab. All rights reserved.
+"""A synthetic dataset whose class is how one object moves.
+
+Built for the CVRL linear-evaluation evidence: every video shows one
+checked object (square, disc, triangle or cross, random colours; the
+shapes of :mod:`.vid_objects`) over a smooth textured background, and the
+class is its motion, the same in every frame of the video:
+
+* 0 ``static``: the object stays where it is;
+* 1 ``linear``: a straight run at constant speed, reflected at the frame's
+  edges;
+* 2 ``circular``: a circle at constant angular speed.
+
+Shape, colours, size, background, start and speed are drawn independently
+of the class, so no single frame tells the classes apart: a still frame
+of a moving object looks like a frame of a static one. Two clips of one
+video share the class (unlike temporal order, which a clip-invariance
+objective discards), and it is exactly what per-frame (temporally
+inconsistent) augmentation destroys: independent crops per frame move
+every object, static ones included.
+
+``scene`` (``SCENES``): ``'textured'`` (the default: a random texture and
+object colours per video) or ``'plain'`` (mid-grey background, black and
+white object: nothing but the object's shape, size, place and motion tells
+one video from another, so instance discrimination between videos cannot
+match two clips on a per-video texture).
+
+Layout (as the demo dataset)::
+
+    OUT_DIR/
+        videos/{train,val,test}/NNNNN.mp4
+        train.txt, val.txt, test.txt   # "videos/train/00000.mp4 2" lines
+        label_map.txt
+        meta.json                      # written last
+"""
+import json
+import os.path as osp
+
+import numpy as np
+
+from .labelled_splits import (check_decodes, seeded_samples,
+                              write_labelled_splits, write_video)
+from .moving_object import _texture
+from .vid_objects import object_path, shape_mask
+
+CLASSES = ('static', 'linear', 'circular')
+#: ``textured``: a smooth random texture per video and a checked object in
+#: random colours (every video looks different); ``plain``: a mid-grey
+#: background and a black-and-white checked object, so that videos differ
+#: only in the object's shape, size, place and motion.
+SCENES = ('textured', 'plain')
+
+
+def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
+                scene='textured'):
+    """Render one clip of class ``label``.
+
+    Args:
+        rng (numpy.random.Generator): Source of randomness.
+        label (int): Index into ``CLASSES``.
+        size (int): Frame height and width. Default: 64.
+        frames (int): Number of frames. Default: 16.
+        speed (tuple[float, float]): Range of the object's speed in pixels
+            per frame at ``size`` 64 (scaled with ``size``; unused by
+            ``static``). Default: (1.5, 3.0).
+        scene (str): One of ``SCENES``. Default: 'textured'.
+
+    Returns:
+        tuple[numpy.ndarray, numpy.ndarray]: ``uint8 [frames, size, size,
+        3]`` frames and the ``[frames, 2]`` top-left corners of the object.
+    """
+    if not 0 <= label < len(CLASSES):
+        raise ValueError(f'label must be in [0, {len(CLASSES)}), got '
+                         f'{label}')
+    if scene not in SCENES:
+        raise ValueError(f'scene must be one of {SCENES}, got {scene!r}')
+    if scene == 'plain':
+        bg = np.full((size, size, 3), 0.5)
+        light, dark = np.ones(3), np.zeros(3)
+    else:
+        bg = np.clip(_texture(rng, size, cells=3) * 0.5 + 0.25, 0, 1)
+        light, dark = rng.uniform(0.75, 1.0, 3), rng.uniform(0.0, 0.25, 3)
+    side = int(rng.integers(int(size * 0.2), int(size * 0.3) + 1))
+    check = max(side // 4, 1)
+    yy, xx = np.mgrid[:side, :side]
+    sprite = np.where(((yy // check + xx // check) % 2)[..., None] == 1,
+                      light, dark)
+    mask = shape_mask(int(rng.integers(4)), side)
+    v = rng.uniform(*speed) * size / 64
+    if CLASSES[label] == 'static':
+        corners = np.repeat(rng.uniform(0, size - side, (1, 2)), frames, 0)
+    else:
+        corners = object_path(rng, CLASSES[label], frames, size, side, v)
+    out = np.empty((frames, size, size, 3), np.uint8)
+    for t in range(frames):
+        frame = bg.copy()
+        x0, y0 = (int(round(c)) for c in corners[t])
+        patch = frame[y0:y0 + side, x0:x0 + side]
+        patch[mask] = sprite[mask]
+        out[t] = np.rint(frame * 255)
+    return out, corners
+
+
+def generate_motion_type_dataset(out_dir,
+                                 num_videos=480,
+                                 frames=16,
+                                 size=64,
+                                 seed=0,
+                                 val_ratio=0.15,
+                                 test_ratio=0.25,
+                                 speed=(1.5, 3.0),
+                                 scene='textured',
+                                 fps=8):
+    """Write the motion-type dataset to ``out_dir``.
+
+    Args:
+        out_dir (str): Output folder (created if needed).
+        num_videos (int): Total number of videos (classes take turns, so
+            each split is balanced to within one video). Default: 480.
+        frames (int): Frames per video. Default: 16.
+        size (int): Frame height and width, even, >= 32. Default: 64.
+        seed (int): Random seed; the output is a function of all arguments.
+            Default: 0.
+        val_ratio (float): Fraction of videos in ``val.txt``. Default: 0.15.
+        test_ratio (float): Fraction of videos in ``test.txt``.
+            Default: 0.25.
+        speed (Sequence[float]): See :func:`render_clip`.
+            Default: (1.5, 3.0).
+        scene (str): One of ``SCENES`` (see there). Default: 'textured'.
+        fps (int): Frame rate written into the files. Default: 8.
+
+    Returns:
+        dict: The parameters and the number of videos per split (also in
+        ``meta.json``).
+    """
+    if size < 32 or size % 2:
+        raise ValueError(f'size must be an even number >= 32, got {size}')
+    if frames < 2:
+        raise ValueError(f'frames must be >= 2, got {frames}')
+    if scene not in SCENES:
+        raise ValueError(f'scene must be one of {SCENES}, got {scene!r}')
+    speed = [float(s) for s in speed]
+    if len(speed) != 2 or not 0 < speed[0] <= speed[1]:
+        raise ValueError(f'speed must be (low, high) with 0 < low <= high, '
+                         f'got {speed}')
+    n_val = int(round(num_videos * val_ratio))
+    n_test = int(round(num_videos * test_ratio))
+    sizes = dict(train=num_videos - n_val - n_test, val=n_val, test=n_test)
+    if min(sizes.values()) < len(CLASSES):
+        raise ValueError(f'num_videos={num_videos} leaves a split with '
+                         f'fewer than {len(CLASSES)} videos: {sizes}')
+
+    def render(rng, index, k):
+        label = k % len(CLASSES)
+        clip, _ = render_clip(rng, label, size=size, frames=frames,
+                              speed=speed, scene=scene)
+        return clip, label
+
+    counts = write_labelled_splits(
+        out_dir, seeded_samples(sizes, render, seed), CLASSES,
+        write=lambda path, clip: write_video(path, clip, fps=fps),
+        check=lambda path: check_decodes(path, frames, size))
+    meta = dict(num_videos=num_videos, frames=frames, size=size, seed=seed,
+                val_ratio=val_ratio, test_ratio=test_ratio, speed=speed,
+                scene=scene, fps=fps, classes=list(CLASSES), counts=counts)
+    with open(osp.join(out_dir, 'meta.json'), 'w') as f:
+        json.dump(meta, f, indent=2)
+    return meta
