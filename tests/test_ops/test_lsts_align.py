@@ -4,9 +4,9 @@
 The reference below loops over samples, positions and offsets and samples
 bilinearly by hand (pixel ``(x, y)`` holds ``f[y, x]``; a point is the
 weighted sum of its four integer neighbours, those outside the map count
-as zero); it shares no code with the op. The deploy form ``lsts_align_matmul`` is
-checked against the same loop and against ``lsts_align`` (values, weights,
-gradients, ONNX).
+as zero); it shares no code with the op. The deploy form
+``lsts_align_matmul`` is checked against the same loop and against
+``lsts_align`` (values, weights, gradients, ONNX).
 """
 import io
 import math
