@@ -279,3 +279,15 @@ def test_matmul_onnx_matches_onnxruntime():
     with torch.no_grad():
         expected = lsts_align(feat, cur, ref, model.offsets).numpy()
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_matmul_autocast_bf16_cpu():
+    feat, cur, ref = _inputs(seed=9)
+    offsets = torch.randn(9, 2)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = lsts_align_matmul(feat.bfloat16(), cur.bfloat16(),
+                                ref.bfloat16(), offsets)
+    assert torch.isfinite(out).all()
+    torch.testing.assert_close(out.float(),
+                               lsts_align(feat, cur, ref, offsets),
+                               rtol=0.1, atol=0.1)
