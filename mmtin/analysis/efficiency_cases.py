@@ -10,7 +10,8 @@ Published scale (the papers' backbones and input sizes):
 * AdaMML (``_base_/models/adamml_r50_mnv2.py``: ResNet-50 RGB and motion
   (2 frames, see ``_adamml``), MobileNetV2 audio (128 x 128), MobileNetV2
   policy; 8 segments at 224) against the same weights with ``keep_all=True``;
-* LSTS propagation (``lsts_propagation_r50_8x_k400.py``) against the same
+* LSTS propagation (``lsts_propagation_r50_8x_k400.py``, deploy form:
+  ``LSTSAlign`` by :func:`mmtin.ops.lsts_align_matmul`) against the same
   ResNet-50 with ``keyframe_interval=1`` (full backbone on every frame);
 * TDN-R50 (deploy form) against TSN-R50 and TIN-R50 against TSM-R50
   (8 segments at 224);
@@ -142,8 +143,10 @@ def _adamml(published: bool):
 def _lsts(config, size):
 
     def build(batch, device):
+        from mmtin.models.utils import switch_to_deploy
         cfg = _config_model(config)
-        system = _build(cfg).to(device)
+        # deploy: LSTSAlign computes the alignment by lsts_align_matmul
+        system = switch_to_deploy(_build(cfg).to(device))
         plain_cfg = dict(cfg, keyframe_interval=1, low2high=None,
                          fusion=None)
         plain = _build(plain_cfg).to(device)

@@ -8,7 +8,8 @@ from .temporal_difference import (bidirectional_differences, nearest_fuse,
                                   pointwise_conv, pooled_differences,
                                   stdm_fusion_weights, temporal_depthwise_conv)
 from .tin_shift import interpolation_weights, linear_sampler, tin_shift
-from .lsts_align import lsts_align, lsts_sample, sampling_grid
+from .lsts_align import (lsts_align, lsts_align_matmul, lsts_sample,
+                         sampling_grid, shift_coefficients)
 from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
 from .contrastive_logits import contrastive_logits
@@ -24,6 +25,7 @@ __all__ = [
     'bidirectional_differences', 'nearest_fuse', 'pointwise_conv',
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
     'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
+    'lsts_align_matmul', 'shift_coefficients',
     'lsts_sample', 'sampling_grid', 'hard_gumbel_softmax',
     'patch_crop', 'clamp_centers', 'contrastive_logits', 'anchor_grid',
     'base_anchors', 'box_area', 'box_iou', 'clip_boxes', 'decode_boxes',

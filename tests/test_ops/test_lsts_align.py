@@ -4,7 +4,9 @@
 The reference below loops over samples, positions and offsets and samples
 bilinearly by hand (pixel ``(x, y)`` holds ``f[y, x]``; a point is the
 weighted sum of its four integer neighbours, those outside the map count
-as zero); it shares no code with the op.
+as zero); it shares no code with the op. The deploy form
+``lsts_align_matmul`` is checked against the same loop and against
+``lsts_align`` (values, weights, gradients, ONNX).
 """
 import io
 import math
@@ -15,7 +17,7 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from mmtin.ops import lsts_align
+from mmtin.ops import lsts_align, lsts_align_matmul, shift_coefficients
 
 
 def naive_bilinear(f, x, y):
@@ -177,3 +179,115 @@ def test_onnx_matches_onnxruntime():
     with torch.no_grad():
         expected = model(feat, cur, ref).numpy()
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_shift_coefficients_are_bilinear_corners():
+    offsets = torch.tensor([[0.25, -1.5], [2.0, 3.0]], dtype=torch.float64)
+    coef, shifts = shift_coefficients(offsets)
+    assert coef.shape == (2, len(shifts))
+    torch.testing.assert_close(coef.sum(1), torch.ones(2, dtype=coef.dtype))
+    got = {tuple(s): float(v) for s, v in zip(shifts, coef[0]) if v}
+    assert got == {(0, -2): 0.375, (1, -2): 0.125, (0, -1): 0.375,
+                   (1, -1): 0.125}
+    # an integer offset is one shift with weight 1
+    assert {tuple(s) for s, v in zip(shifts, coef[1]) if v} == {(2, 3)}
+
+
+@pytest.mark.parametrize('max_pairs', [1 << 20, 40, 1])
+def test_matmul_equals_naive_loop(max_pairs):
+    feat, cur, ref = _inputs(dtype=torch.float64, seed=2)
+    offsets = torch.tensor([[0.3, -0.7], [1.5, 2.25], [-2.6, 0.1],
+                            [0.0, 0.0], [5.5, -4.2]], dtype=torch.float64)
+    out, weights = lsts_align_matmul(feat, cur, ref, offsets,
+                                     return_weights=True, max_pairs=max_pairs)
+    torch.testing.assert_close(out, naive_lsts(feat, cur, ref, offsets))
+    _, expected = lsts_align(feat, cur, ref, offsets, return_weights=True)
+    torch.testing.assert_close(weights, expected)
+
+
+@pytest.mark.parametrize('scale,max_pairs', [(3, 1 << 20), (3, 50),
+                                             (30, 1 << 20), (8, 1)])
+def test_matmul_equals_sampling_form(scale, max_pairs):
+    """Random offsets, some far outside the map (all their samples are
+    zero), rows cut into chunks or not."""
+    feat, cur, ref = _inputs(b=3, c=4, e=3, h=7, w=5, dtype=torch.float64,
+                             seed=7)
+    g = torch.Generator().manual_seed(scale)
+    offsets = (torch.rand(25, 2, generator=g, dtype=torch.float64) - .5) * \
+        scale
+    torch.testing.assert_close(
+        lsts_align_matmul(feat, cur, ref, offsets, max_pairs=max_pairs),
+        lsts_align(feat, cur, ref, offsets))
+
+
+def test_matmul_float32_integer_grid():
+    feat, cur, ref = _inputs(b=2, c=16, e=8, h=9, w=9, seed=8)
+    dy, dx = torch.meshgrid(torch.arange(-4., 5), torch.arange(-4., 5),
+                            indexing='ij')
+    offsets = torch.stack((dx.flatten(), dy.flatten()), 1)
+    torch.testing.assert_close(lsts_align_matmul(feat, cur, ref, offsets),
+                               lsts_align(feat, cur, ref, offsets),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_matmul_gradients_equal_sampling_form():
+    feat, cur, ref = _inputs(b=1, c=2, e=3, h=4, w=5, dtype=torch.float64,
+                             seed=4)
+    offsets = torch.tensor([[0.3, -0.4], [1.2, 0.7], [-0.6, 1.45]],
+                           dtype=torch.float64)
+    inputs = (feat, cur, ref, offsets)
+    grads = []
+    for fn in (lsts_align, lsts_align_matmul):
+        leaves = [t.clone().requires_grad_(True) for t in inputs]
+        fn(*leaves).square().sum().backward()
+        grads.append([t.grad for t in leaves])
+    for got, expected in zip(*grads):
+        torch.testing.assert_close(got, expected)
+    leaves = [t.clone().requires_grad_(True) for t in inputs]
+    assert torch.autograd.gradcheck(lsts_align_matmul, tuple(leaves))
+
+
+def test_matmul_rejects_bad_shapes():
+    feat, cur, ref = _inputs()
+    with pytest.raises(ValueError, match='offsets'):
+        lsts_align_matmul(feat, cur, ref, torch.zeros(3, 3))
+    with pytest.raises(ValueError, match='same shape'):
+        lsts_align_matmul(feat, cur, ref[:, :2], torch.zeros(3, 2))
+
+
+def test_matmul_onnx_matches_onnxruntime():
+    class Align(torch.nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.offsets = torch.nn.Parameter(torch.randn(5, 2) * 1.5)
+
+        def forward(self, feat, cur, ref):
+            return lsts_align_matmul(feat, cur, ref, self.offsets)
+
+    model = Align().eval()
+    feat, cur, ref = _inputs(seed=6)
+    buf = io.BytesIO()
+    torch.onnx.export(model, (feat, cur, ref), buf, opset_version=17,
+                      input_names=['feat', 'cur', 'ref'],
+                      output_names=['out'], dynamo=False)
+    onnx.checker.check_model(onnx.load_from_string(buf.getvalue()))
+    sess = ort.InferenceSession(buf.getvalue(),
+                                providers=['CPUExecutionProvider'])
+    (out, ) = sess.run(None, dict(feat=feat.numpy(), cur=cur.numpy(),
+                                  ref=ref.numpy()))
+    with torch.no_grad():
+        expected = lsts_align(feat, cur, ref, model.offsets).numpy()
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_matmul_autocast_bf16_cpu():
+    feat, cur, ref = _inputs(seed=9)
+    offsets = torch.randn(9, 2)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = lsts_align_matmul(feat.bfloat16(), cur.bfloat16(),
+                                ref.bfloat16(), offsets)
+    assert torch.isfinite(out).all()
+    torch.testing.assert_close(out.float(),
+                               lsts_align(feat, cur, ref, offsets),
+                               rtol=0.1, atol=0.1)

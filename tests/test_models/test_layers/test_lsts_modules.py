@@ -119,3 +119,17 @@ def test_low2high_shapes_and_config_parts():
     assert isinstance(l2h.layers[2].activate, torch.nn.LeakyReLU)
     with pytest.raises(ValueError, match='in_channels'):
         l2h(torch.randn(2, 4, 16, 16))
+
+
+def test_align_deploy_form_equals_training_form():
+    align = MODELS.build(dict(type='LSTSAlign', in_channels=6,
+                              embed_channels=5, num_offsets=9,
+                              offset_init='normal', normal_std=2.0))
+    cur, ref = torch.randn(2, 6, 7, 8), torch.randn(2, 6, 7, 8)
+    feat = torch.randn(2, 3, 7, 8)
+    expected = align(cur, ref, feat)
+    assert not align.deploy
+    align.switch_to_deploy()
+    assert align.deploy
+    torch.testing.assert_close(align(cur, ref, feat), expected, rtol=1e-5,
+                               atol=1e-5)

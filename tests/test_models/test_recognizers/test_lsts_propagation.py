@@ -94,6 +94,22 @@ def test_lsts_moves_keyframe_features_and_trains():
     assert preds[0].pred_score.shape == (2, )
 
 
+def test_switch_to_deploy_keeps_the_scores():
+    """The deploy form (``LSTSAlign`` by ``lsts_align_matmul``) gives the
+    scores of the sampling form, for offsets off the integer grid."""
+    from mmtin.models.utils import is_deployed, switch_to_deploy
+    model = _build(fusion=dict(type='LSTSQualityFusion', mid_channels=8))
+    with torch.no_grad():
+        model.align.offsets.add_(torch.randn(9, 2) * 0.7)
+    x = torch.randn(2, 4, 3, 32, 32)
+    with torch.no_grad():
+        expected = model.extract_feat(x, stage='head')[0]
+        switch_to_deploy(model)
+        assert is_deployed(model) and model.align.deploy
+        got = model.extract_feat(x, stage='head')[0]
+    torch.testing.assert_close(got, expected)
+
+
 def test_multi_view_inputs_and_bad_input():
     model = _build()
     out, kwargs = model.extract_feat(torch.randn(1, 8, 3, 32, 32),
