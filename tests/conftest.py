@@ -27,8 +27,10 @@ os.environ['PYTHONPATH'] = os.pathsep.join(
     [str(REPO_ROOT)] + [p for p in os.environ.get('PYTHONPATH', '').split(
         os.pathsep) if p and p != str(REPO_ROOT)])
 
-# a 2-core machine runs the suite: keep intra-op threads modest
-torch.set_num_threads(min(2, torch.get_num_threads()))
+# a 2-core machine runs the suite: keep intra-op threads modest, one per
+# process when pytest-xdist runs several workers (the README's `-n 2`)
+torch.set_num_threads(1 if os.environ.get('PYTEST_XDIST_WORKER') else min(
+    2, torch.get_num_threads()))
 
 
 @pytest.fixture(scope='session')
