@@ -60,6 +60,10 @@ def test_eval_configs(repo_root, name, frozen):
     feats = model.backbone(torch.rand(1, 3, 8, 32, 32))
     assert feats.shape[1] == model.cls_head.in_channels
     assert model.cls_head.num_classes == 2
+    if frozen:  # a linear probe: parameter-free BN on the pooled features
+        assert cfg.model.cls_head.type == 'LinearProbeHead'
+        assert not model.cls_head.norm.affine
+        assert cfg.optim_wrapper.optimizer.type == 'SGD'
 
 
 @pytest.fixture(scope='module')
@@ -115,3 +119,6 @@ def test_pretrain_two_iterations_then_frozen_linear_eval(
     head = torch.load(osp.join(lin.work_dir, 'iter_2.pth'),
                       map_location='cpu', weights_only=False)['state_dict']
     assert 'cls_head.fc_cls.weight' in head
+    # the frozen backbone's BN kept its statistics; the probe's BN did not
+    assert not model.backbone.training
+    assert head['cls_head.norm.running_var'].ne(1).any()

@@ -61,7 +61,7 @@ def test_table_and_claims():
 
 def test_parse_args():
     args = evidence.parse_args(['--pretrain-epochs', '3'])
-    assert args.pretrain_epochs == 3 and args.linear_epochs == 10
+    assert args.pretrain_epochs == 3 and args.linear_epochs == 30
     assert evidence.parse_args([]).pretrain_epochs == 8
     assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
     assert args.data_root == 'data/motion_type_plain_480'
@@ -103,3 +103,20 @@ def test_pretrain_recipe_reaches_both_pretrainings_only():
     for row in rows.values():  # linear evaluations keep their recipe
         keys = {k for k, _ in row.stages[-1].cfg_options}
         assert not keys & {k for k, _ in evidence.PRETRAIN_OPTIONS}
+
+
+def test_probe_losses_read_the_last_logged_loss(tmp_path):
+    import json
+    for row, seed, losses in [('cvrl', 0, [1.2, 0.5]),
+                              ('random', 0, [1.1, 0.9])]:
+        vis = tmp_path / f'seed{seed}' / f'linear_{row}' / '2026' / 'vis_data'
+        vis.mkdir(parents=True)
+        lines = [dict(loss=v, step=i) for i, v in enumerate(losses)]
+        lines.append({'acc/top1': 0.5, 'step': 2})  # a test entry
+        (vis / 'scalars.json').write_text(
+            '\n'.join(json.dumps(x) for x in lines))
+    losses = evidence.probe_losses(str(tmp_path), [0, 1])
+    assert losses == dict(cvrl={0: 0.5}, random={0: 0.9})
+    line = evidence.loss_line(losses)
+    assert 'CVRL pre-training 0.50' in line
+    assert 'random initialisation 0.90' in line

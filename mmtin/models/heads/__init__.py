@@ -1,4 +1,5 @@
 # Copyright (c) OpenMMLab. All rights reserved.
+from .linear_probe_head import LinearProbeHead
 from .movinet_head import MoViNetHead
 from .recurrent_cls_head import RecurrentClsHead
 from .segment_consensus_head import SegmentConsensusHead
@@ -7,5 +8,5 @@ from .roi_box_head import RoIBoxHead
 
 __all__ = [
     'MoViNetHead', 'SegmentConsensusHead', 'RecurrentClsHead',
-    'AnchorRPNHead', 'RoIBoxHead'
+    'AnchorRPNHead', 'RoIBoxHead', 'LinearProbeHead'
 ]
