@@ -1,5 +1,6 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""Contract cases for CVRL pre-training: the model and its transforms."""
+"""Contract cases for CVRL pre-training: the model, its transforms and
+the linear-probe head of its evaluation."""
 import numpy as np
 import torch
 
@@ -36,6 +37,10 @@ CASES = {
             queue_len=8),
         inputs=lambda: (torch.randn(2, 2, 3, 4, 32, 32), ),
         call=lambda m, x: m(x, mode='loss')),
+    'LinearProbeHead':
+    dict(
+        cfg=dict(type='LinearProbeHead', num_classes=3, in_channels=8),
+        inputs=lambda: (torch.randn(4, 8, 2, 3, 3), )),
     'SampleClipPair':
     dict(
         cfg=dict(type='SampleClipPair', clip_len=4, frame_interval=2),
