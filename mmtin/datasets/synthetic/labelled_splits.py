@@ -64,6 +64,31 @@ def write_labelled_splits(out_dir: str,
     return counts
 
 
+def split_sizes(num_videos: int, val_ratio: float, test_ratio: float,
+                min_videos: int = 1) -> Dict[str, int]:
+    """Videos per split: ``round(num_videos * ratio)`` for val and test,
+    the rest for train.
+
+    Args:
+        num_videos (int): Videos over all splits.
+        val_ratio (float): Fraction for val.
+        test_ratio (float): Fraction for test.
+        min_videos (int): Fewest videos a split may hold (e.g. one per
+            class). Default: 1.
+
+    Returns:
+        dict: ``{'train': n, 'val': n, 'test': n}``.
+    """
+    n_val = int(round(num_videos * val_ratio))
+    n_test = int(round(num_videos * test_ratio))
+    sizes = dict(train=num_videos - n_val - n_test, val=n_val, test=n_test)
+    if min(sizes.values()) < min_videos:
+        what = ('an empty split' if min_videos == 1 else
+                f'a split with fewer than {min_videos} videos')
+        raise ValueError(f'num_videos={num_videos} leaves {what}: {sizes}')
+    return sizes
+
+
 def seeded_samples(sizes: Dict[str, int],
                    render: Callable[[np.random.Generator, int, int],
                                     Tuple[np.ndarray, int]],

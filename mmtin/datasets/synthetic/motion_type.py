@@ -38,9 +38,10 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import (check_decodes, seeded_samples,
+from .labelled_splits import (check_decodes, seeded_samples, split_sizes,
                               write_labelled_splits, write_video)
 from .moving_object import _texture
+from .variants import check_choice
 from .vid_objects import object_path, shape_mask
 
 CLASSES = ('static', 'linear', 'circular')
@@ -72,8 +73,7 @@ def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
     if not 0 <= label < len(CLASSES):
         raise ValueError(f'label must be in [0, {len(CLASSES)}), got '
                          f'{label}')
-    if scene not in SCENES:
-        raise ValueError(f'scene must be one of {SCENES}, got {scene!r}')
+    check_choice('scene', scene, SCENES)
     if scene == 'plain':
         bg = np.full((size, size, 3), 0.5)
         light, dark = np.ones(3), np.zeros(3)
@@ -137,18 +137,12 @@ def generate_motion_type_dataset(out_dir,
         raise ValueError(f'size must be an even number >= 32, got {size}')
     if frames < 2:
         raise ValueError(f'frames must be >= 2, got {frames}')
-    if scene not in SCENES:
-        raise ValueError(f'scene must be one of {SCENES}, got {scene!r}')
+    check_choice('scene', scene, SCENES)
     speed = [float(s) for s in speed]
     if len(speed) != 2 or not 0 < speed[0] <= speed[1]:
         raise ValueError(f'speed must be (low, high) with 0 < low <= high, '
                          f'got {speed}')
-    n_val = int(round(num_videos * val_ratio))
-    n_test = int(round(num_videos * test_ratio))
-    sizes = dict(train=num_videos - n_val - n_test, val=n_val, test=n_test)
-    if min(sizes.values()) < len(CLASSES):
-        raise ValueError(f'num_videos={num_videos} leaves a split with '
-                         f'fewer than {len(CLASSES)} videos: {sizes}')
+    sizes = split_sizes(num_videos, val_ratio, test_ratio, len(CLASSES))
 
     def render(rng, index, k):
         label = k % len(CLASSES)

@@ -53,7 +53,7 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import (check_decodes, seeded_samples,
+from .labelled_splits import (check_decodes, seeded_samples, split_sizes,
                               write_labelled_splits, write_video)
 from .variants import check_choice, check_positive, resolve_variant
 
@@ -248,12 +248,7 @@ def generate_moving_object_dataset(out_dir,
         raise ValueError(
             f'majority_counts={majority_counts} must lie in (frames / 2, '
             f'frames] = ({frames / 2}, {frames}]')
-    n_val = int(round(num_videos * val_ratio))
-    n_test = int(round(num_videos * test_ratio))
-    sizes = dict(train=num_videos - n_val - n_test, val=n_val, test=n_test)
-    if min(sizes.values()) < 2:
-        raise ValueError(f'num_videos={num_videos} leaves a split with '
-                         f'fewer than 2 videos: {sizes}')
+    sizes = split_sizes(num_videos, val_ratio, test_ratio, 2)
 
     def render(rng, index, k):
         label = k % 2

@@ -79,7 +79,7 @@ import os.path as osp
 
 import numpy as np
 
-from .labelled_splits import (check_decodes, seeded_samples,
+from .labelled_splits import (check_decodes, seeded_samples, split_sizes,
                               write_labelled_splits, write_video)
 from .small_object_parts import (BORDER_RGB, BRIGHTNESS, CLUTTERS, CUES,
                                  MOTION_GREY, MOTIONS, RING_RGB, TARGETS,
@@ -259,12 +259,7 @@ def generate_small_object_dataset(out_dir,
             f'size={size}, period={period}, got {object_size}')
     if frames < 1:
         raise ValueError(f'frames must be >= 1, got {frames}')
-    n_val = int(round(num_videos * val_ratio))
-    n_test = int(round(num_videos * test_ratio))
-    sizes = dict(train=num_videos - n_val - n_test, val=n_val, test=n_test)
-    if min(sizes.values()) < 1:
-        raise ValueError(f'num_videos={num_videos} leaves an empty split: '
-                         f'{sizes}')
+    sizes = split_sizes(num_videos, val_ratio, test_ratio)
     classes = TARGETS[axes['target']]
     corners = {}
     render = clip_renderer(size, frames, period, axes, corners)
