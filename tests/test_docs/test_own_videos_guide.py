@@ -4,11 +4,11 @@ its config, the generated stand-in data (lists with absolute paths too),
 check_dataset, the offline training command and both test commands."""
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
 from doc_blocks import REPO_ROOT, parse_page
+import proc_helpers
 
 PAGE = REPO_ROOT / 'docs' / 'get_started.md'
 CONFIG = 'configs/my_tin_r18_videos.py'
@@ -65,10 +65,10 @@ def test_own_videos_guide_end_to_end(tmp_path):
         'tools/test.py']
     outputs = []
     for command in commands:
-        proc = subprocess.run(
+        proc = proc_helpers.run(
             command.replace('python ', f'{sys.executable} ', 1),
             shell=True, executable='/bin/bash', cwd=tmp_path, env=env,
-            capture_output=True, text=True, errors='replace', timeout=300)
+            timeout=300)
         out = proc.stdout + proc.stderr
         assert proc.returncode == 0, f'{command}:\n{out[-4000:]}'
         outputs.append(out)

@@ -46,10 +46,23 @@ def _worker(search_cfg, work_dir, n_trials, index):
     os._exit(0)
 
 
-def _fork(*args):
-    proc = mp.get_context('fork').Process(target=_worker, args=args)
-    proc.start()
-    return proc
+@pytest.fixture
+def fork():
+    """Starts forked workers; any still alive at teardown (a failed
+    ``join(timeout)``) is killed, so none outlives its test."""
+    procs = []
+
+    def start(*args):
+        proc = mp.get_context('fork').Process(target=_worker, args=args)
+        proc.start()
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
 
 
 def _study(search_cfg, work_dir):
@@ -131,10 +144,10 @@ def test_worker_outlives_its_trial_failed_as_stale(tmp_path, data_root):
 
 
 @pytest.mark.slow
-def test_resume_after_kill(tmp_path, data_root):
+def test_resume_after_kill(tmp_path, data_root, fork):
     search_cfg, work_dir = _setup(tmp_path, data_root, 3)
     study = _study(search_cfg, work_dir)
-    proc = _fork(search_cfg, work_dir, 3, 0)
+    proc = fork(search_cfg, work_dir, 3, 0)
     # kill the worker while its second trial runs (sampled: a trial is
     # RUNNING from `ask()` on, and its parameters are stored one by one
     # while the space is sampled, so wait until all of them are there)
@@ -155,7 +168,7 @@ def test_resume_after_kill(tmp_path, data_root):
     first_done = before[0].datetime_complete
 
     # restart: the killed trial is failed (heartbeat stale) and retried
-    proc = _fork(search_cfg, work_dir, 3, 0)
+    proc = fork(search_cfg, work_dir, 3, 0)
     proc.join(timeout=180)
     assert proc.exitcode == 0
     trials = study.get_trials()
@@ -177,10 +190,10 @@ def test_resume_after_kill(tmp_path, data_root):
 
 
 @pytest.mark.slow
-def test_two_workers_share_one_sqlite_study(tmp_path, data_root):
+def test_two_workers_share_one_sqlite_study(tmp_path, data_root, fork):
     search_cfg, work_dir = _setup(tmp_path, data_root, 4)
     _study(search_cfg, work_dir)  # created once, like the launcher does
-    procs = [_fork(search_cfg, work_dir, 4, i) for i in range(2)]
+    procs = [fork(search_cfg, work_dir, 4, i) for i in range(2)]
     for proc in procs:
         proc.join(timeout=240)
         assert proc.exitcode == 0

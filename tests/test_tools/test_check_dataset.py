@@ -2,11 +2,11 @@
 """tools/check_dataset.py finds broken videos and config mismatches."""
 import importlib.util
 import json
-import subprocess
 import sys
 
 import pytest
 
+import proc_helpers
 import robustness_helpers as helpers
 
 TOOL = helpers.REPO_ROOT / 'tools' / 'check_dataset.py'
@@ -49,11 +49,10 @@ def _config(root, ann, name, **model_changes):
 def test_cli_reports_broken_videos(broken_set, tmp_path):
     root, ann = broken_set
     out = tmp_path / 'report.json'
-    result = subprocess.run(
+    result = proc_helpers.run(
         [sys.executable, str(TOOL), str(_config(root, ann, 'cli')),
          '--out', str(out), '--nproc', '2'],
-        cwd=helpers.REPO_ROOT, env=helpers.subprocess_env(),
-        capture_output=True, text=True, errors='replace', timeout=300)
+        cwd=helpers.REPO_ROOT, env=helpers.subprocess_env(), timeout=300)
     assert result.returncode == 1, result.stderr[-3000:]
     report = json.loads(out.read_text())
     assert report['ann_file'] == str(ann)

@@ -28,11 +28,11 @@ unsynchronised weights) changes the loss by 1e-3 or more.
 """
 import json
 import socket
-import subprocess
 
 import pytest
 import torch
 
+import proc_helpers
 import robustness_helpers as helpers
 
 RTOL = 1e-5  # loss curve, elementwise
@@ -75,11 +75,11 @@ def test_two_processes_match_one(tmp_path):
     assert code == 0, log[-4000:]
 
     two_cfg, two_losses = _config(tmp_path, ann, 'two', batch_size=2)
-    two = subprocess.run(
+    two = proc_helpers.run(
         ['bash', 'tools/dist_train.sh', str(two_cfg), '2', '--work-dir',
          str(tmp_path / 'two'), *args],
         cwd=helpers.REPO_ROOT, env=helpers.subprocess_env(PORT=_free_port()),
-        capture_output=True, text=True, errors='replace', timeout=300)
+        timeout=300)
     assert two.returncode == 0, (two.stdout + two.stderr)[-4000:]
     assert 'Distributed training: True' in two.stdout + two.stderr
     assert 'GPU number: 2' in two.stdout + two.stderr  # = processes

@@ -4,11 +4,11 @@ two tiny half-rate MoViNet members, one checkpoint of the whole ensemble."""
 import os
 import pickle
 import re
-import subprocess
 import sys
 
 import pytest
 import torch
+import proc_helpers
 
 CONFIG = '''
 default_scope = 'mmaction'
@@ -66,11 +66,10 @@ def test_tools_test_runs_an_ensemble(tmp_path, video_dir, repo_root):
     dump = tmp_path / 'preds.pkl'
     env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore',
                CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
+    proc = proc_helpers.run(
         [sys.executable, 'tools/test.py', str(config), str(ckpt),
          '--work-dir', str(tmp_path / 'work'), '--dump', str(dump)],
-        cwd=repo_root, env=env, capture_output=True, text=True,
-        errors='replace', timeout=300)
+        cwd=repo_root, env=env, timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-5000:]
     assert re.search(r'^acc/top1: ', proc.stdout, re.M), out[-3000:]

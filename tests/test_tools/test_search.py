@@ -7,7 +7,6 @@ package: tests/test_search/test_study_driver.py.)
 """
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -15,6 +14,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from mmaction.registry import MODELS
+import proc_helpers
 from script_loader import REPO_ROOT, load_script
 from search_helpers import make_dataset, make_search
 
@@ -23,9 +23,9 @@ def _search(*args):
     env = dict(os.environ, PYTHONWARNINGS='ignore', OMP_NUM_THREADS='1',
                PYTHONPATH=os.pathsep.join(
                    [str(REPO_ROOT), os.environ.get('PYTHONPATH', '')]))
-    proc = subprocess.run(
+    proc = proc_helpers.run(
         [sys.executable, 'tools/search.py', *map(str, args)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=400)
+        cwd=REPO_ROOT, env=env, timeout=400)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout
 

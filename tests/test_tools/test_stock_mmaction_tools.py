@@ -11,10 +11,11 @@ Data are the generated videos, sizes shrunk to 32 px with ``--cfg-options``
 import importlib.util
 import os
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
+
+import proc_helpers
 
 CONFIG = 'configs/tin_r50_8x_kinetics400.py'
 
@@ -42,8 +43,7 @@ def _data_options(ann, videos, loaders):
 
 def _run(cmd, cwd, timeout=600):
     env = dict(os.environ, OMP_NUM_THREADS='1', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True,
-                          text=True, errors='replace', timeout=timeout)
+    proc = proc_helpers.run(cmd, cwd=str(cwd), env=env, timeout=timeout)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, f'{cmd} failed:\n{out[-6000:]}'
     return out

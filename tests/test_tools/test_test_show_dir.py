@@ -2,13 +2,13 @@
 """``tools/test.py --show/--show-dir/--interval``: turns on the (fixed)
 visualization hook and writes the drawn frames."""
 import os
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
 
+import proc_helpers
 from script_loader import load_script
 
 CONFIG = '''
@@ -90,11 +90,11 @@ def test_show_dir_writes_the_frames(tiny, repo_root):
     root, config, ckpt = tiny
     show = root / 'show'
     env = dict(os.environ, OMP_NUM_THREADS='1', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
+    proc = proc_helpers.run(
         [sys.executable, 'tools/test.py', str(config), str(ckpt),
          '--work-dir', str(root / 'work'), '--show-dir', str(show),
          '--interval', '2'],
-        cwd=repo_root, env=env, capture_output=True, text=True, timeout=300)
+        cwd=repo_root, env=env, timeout=300)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     assert 'acc/top1' in proc.stdout
     import cv2

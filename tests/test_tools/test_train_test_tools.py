@@ -21,6 +21,7 @@ import pytest
 import torch
 
 import mmtin  # noqa: F401  (weights-only loading of Runner checkpoints)
+import proc_helpers
 from script_loader import load_script
 
 CONFIG = '''
@@ -79,9 +80,7 @@ def _run(cmd, repo_root, **env):
     full_env = dict(os.environ, OMP_NUM_THREADS='1', PYTHONWARNINGS='ignore',
                     CUDA_VISIBLE_DEVICES='')
     full_env.update({k: str(v) for k, v in env.items()})
-    proc = subprocess.run(
-        cmd, cwd=repo_root, env=full_env, capture_output=True, text=True,
-        errors='replace', timeout=300)
+    proc = proc_helpers.run(cmd, cwd=repo_root, env=full_env, timeout=300)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, f'{cmd} failed:\n{out[-5000:]}'
     return proc.stdout, out
