@@ -66,7 +66,7 @@ PRETRAIN = dict(cvrl='cvrl_rs50w8_demo_pretrain.py',
 #: motion only, not in a per-video texture that instance discrimination
 #: could match instead).
 DATA_PARAMS = dict(num_videos=480, val_ratio=0.15, test_ratio=0.25,
-                   scene='plain')
+                   scene='plain', appearance='fixed')
 NUM_CLASSES = 3
 #: The pre-training recipe of the study (both pre-trainings), on top of
 #: the demo configs, chosen on the val split with a calibration seed
@@ -198,7 +198,7 @@ def claims(report, margin=MARGIN):
 
 def parse_args(argv=None):
     parser = study_parser('CVRL evidence', 'work_dirs/cvrl_evidence',
-                          data_root='data/motion_type_plain_480')
+                          data_root='data/motion_type_plain_fixed_480')
     parser.add_argument('--pretrain-epochs', type=int, default=8,
                         help='epochs of each pre-training (chosen on val)')
     parser.add_argument('--linear-epochs', type=int, default=30,
