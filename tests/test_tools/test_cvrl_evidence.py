@@ -64,7 +64,7 @@ def test_parse_args():
     assert args.pretrain_epochs == 3 and args.linear_epochs == 30
     assert evidence.parse_args([]).pretrain_epochs == 8
     assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
-    assert args.data_root == 'data/motion_type_plain_480'
+    assert args.data_root == 'data/motion_type_plain_fixed_480'
 
 
 def test_data_is_motion_type_and_classifier_fits_it():

@@ -16,8 +16,9 @@ Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
 Rows (:mod:`mmtin.study`), on the motion-type dataset
 (:mod:`mmtin.datasets.synthetic.motion_type`: the class is how the one
 object moves, static, linear or circular, the same in every frame, so two
-clips of a video share it, and no single frame shows it; plain scene, so
-that videos differ in the object's shape, size, place and motion only;
+clips of a video share it, and no single frame shows it; plain scene and
+fixed appearance, so that videos differ in the object's place and motion
+only;
 generated into ``--data-root`` if missing or empty, refused if its
 ``meta.json`` differs), all with the demo 3D ResNet-RS-50 at width 8
 (``configs/cvrl/``; the linear classifier set to the dataset's three
@@ -61,12 +62,12 @@ LABELS = dict(
 PRETRAIN = dict(cvrl='cvrl_rs50w8_demo_pretrain.py',
                 per_frame='cvrl_rs50w8_demo_pretrain_per_frame.py')
 #: The data: the motion-type generator at 480 videos of 16 frames, 64x64
-#: (288 train, 72 val, 120 test), plain scene (grey background, black and
-#: white object: videos differ in the object's shape, size, place and
-#: motion only, not in a per-video texture that instance discrimination
-#: could match instead).
+#: (288 train, 72 val, 120 test), plain scene (grey background) and fixed
+#: appearance (one black-and-white disc in every video): videos differ in
+#: the object's place and motion only, not in a texture, shape or size
+#: that instance discrimination could match instead.
 DATA_PARAMS = dict(num_videos=480, val_ratio=0.15, test_ratio=0.25,
-                   scene='plain')
+                   scene='plain', appearance='fixed')
 NUM_CLASSES = 3
 #: The pre-training recipe of the study (both pre-trainings), on top of
 #: the demo configs, chosen on the val split with a calibration seed
@@ -198,7 +199,7 @@ def claims(report, margin=MARGIN):
 
 def parse_args(argv=None):
     parser = study_parser('CVRL evidence', 'work_dirs/cvrl_evidence',
-                          data_root='data/motion_type_plain_480')
+                          data_root='data/motion_type_plain_fixed_480')
     parser.add_argument('--pretrain-epochs', type=int, default=8,
                         help='epochs of each pre-training (chosen on val)')
     parser.add_argument('--linear-epochs', type=int, default=30,

@@ -140,7 +140,7 @@ def _run_audio_visual(args) -> None:
 
 
 def _motion_type(sub) -> None:
-    from .motion_type import SCENES
+    from .motion_type import APPEARANCES, SCENES
     sub.add_argument('out_dir', help='output folder')
     sub.add_argument('--num-videos', type=int, default=480)
     sub.add_argument('--frames', type=int, default=16)
@@ -149,6 +149,10 @@ def _motion_type(sub) -> None:
     sub.add_argument('--scene', default='textured', choices=SCENES,
                      help='textured (per-video texture and colours) or '
                      'plain (grey background, black-and-white object)')
+    sub.add_argument('--appearance', default='random', choices=APPEARANCES,
+                     help='random (shape and size drawn per video) or '
+                     'fixed (one object for every video: only the motion '
+                     'tells videos apart)')
 
 
 def _run_motion_type(args) -> None:
@@ -156,7 +160,8 @@ def _run_motion_type(args) -> None:
     start = time.time()
     meta = generate_motion_type_dataset(
         args.out_dir, num_videos=args.num_videos, frames=args.frames,
-        size=args.size, seed=args.seed, scene=args.scene)
+        size=args.size, seed=args.seed, scene=args.scene,
+        appearance=args.appearance)
     print(f'wrote {meta["counts"]} videos to {args.out_dir} in '
           f'{time.time() - start:.1f} s')
 

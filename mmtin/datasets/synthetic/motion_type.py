@@ -25,6 +25,17 @@ white object: nothing but the object's shape, size, place and motion tells
 one video from another, so instance discrimination between videos cannot
 match two clips on a per-video texture).
 
+``appearance`` (``APPEARANCES``): ``'random'`` (the default: every video
+draws the object's shape and size, and in the textured scene its colours)
+or ``'fixed'`` (every video shows the same object, a checked disc of a
+quarter of the frame's side, colours fixed too: with the plain scene
+nothing but the object's start and motion, type, direction, speed and
+radius, tells one video from another, so two clips of a video can only be
+matched by where and how the object moves, and not by what it looks
+like). The random draws are the same for both values, so video ``i`` of
+a ``'fixed'`` dataset moves as video ``i`` of the ``'random'`` one with
+the same arguments (the path's room, ``size - side``, aside).
+
 Layout (as the demo dataset)::
 
     OUT_DIR/
@@ -50,10 +61,18 @@ CLASSES = ('static', 'linear', 'circular')
 #: background and a black-and-white checked object, so that videos differ
 #: only in the object's shape, size, place and motion.
 SCENES = ('textured', 'plain')
+#: ``random``: shape, size (and, textured, colours) drawn per video;
+#: ``fixed``: one object for every video (:data:`FIXED_OBJECT`).
+APPEARANCES = ('random', 'fixed')
+#: The object of ``appearance='fixed'``: shape index of
+#: :func:`.vid_objects.shape_mask` (1: disc), side as a fraction of the
+#: frame's side, light and dark check colours (RGB in [0, 1]).
+FIXED_OBJECT = dict(shape=1, side=0.25, light=(1., 1., 1.),
+                    dark=(0., 0., 0.))
 
 
 def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
-                scene='textured'):
+                scene='textured', appearance='random'):
     """Render one clip of class ``label``.
 
     Args:
@@ -65,6 +84,7 @@ def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
             per frame at ``size`` 64 (scaled with ``size``; unused by
             ``static``). Default: (1.5, 3.0).
         scene (str): One of ``SCENES``. Default: 'textured'.
+        appearance (str): One of ``APPEARANCES``. Default: 'random'.
 
     Returns:
         tuple[numpy.ndarray, numpy.ndarray]: ``uint8 [frames, size, size,
@@ -74,6 +94,7 @@ def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
         raise ValueError(f'label must be in [0, {len(CLASSES)}), got '
                          f'{label}')
     check_choice('scene', scene, SCENES)
+    check_choice('appearance', appearance, APPEARANCES)
     if scene == 'plain':
         bg = np.full((size, size, 3), 0.5)
         light, dark = np.ones(3), np.zeros(3)
@@ -81,11 +102,17 @@ def render_clip(rng, label, size=64, frames=16, speed=(1.5, 3.0),
         bg = np.clip(_texture(rng, size, cells=3) * 0.5 + 0.25, 0, 1)
         light, dark = rng.uniform(0.75, 1.0, 3), rng.uniform(0.0, 0.25, 3)
     side = int(rng.integers(int(size * 0.2), int(size * 0.3) + 1))
+    shape = int(rng.integers(4))
+    if appearance == 'fixed':  # drawn above all the same: one rng stream
+        side = int(round(size * FIXED_OBJECT['side']))
+        shape = FIXED_OBJECT['shape']
+        light = np.array(FIXED_OBJECT['light'])
+        dark = np.array(FIXED_OBJECT['dark'])
     check = max(side // 4, 1)
     yy, xx = np.mgrid[:side, :side]
     sprite = np.where(((yy // check + xx // check) % 2)[..., None] == 1,
                       light, dark)
-    mask = shape_mask(int(rng.integers(4)), side)
+    mask = shape_mask(shape, side)
     v = rng.uniform(*speed) * size / 64
     if CLASSES[label] == 'static':
         corners = np.repeat(rng.uniform(0, size - side, (1, 2)), frames, 0)
@@ -110,6 +137,7 @@ def generate_motion_type_dataset(out_dir,
                                  test_ratio=0.25,
                                  speed=(1.5, 3.0),
                                  scene='textured',
+                                 appearance='random',
                                  fps=8):
     """Write the motion-type dataset to ``out_dir``.
 
@@ -127,6 +155,8 @@ def generate_motion_type_dataset(out_dir,
         speed (Sequence[float]): See :func:`render_clip`.
             Default: (1.5, 3.0).
         scene (str): One of ``SCENES`` (see there). Default: 'textured'.
+        appearance (str): One of ``APPEARANCES`` (see there).
+            Default: 'random'.
         fps (int): Frame rate written into the files. Default: 8.
 
     Returns:
@@ -138,6 +168,7 @@ def generate_motion_type_dataset(out_dir,
     if frames < 2:
         raise ValueError(f'frames must be >= 2, got {frames}')
     check_choice('scene', scene, SCENES)
+    check_choice('appearance', appearance, APPEARANCES)
     speed = [float(s) for s in speed]
     if len(speed) != 2 or not 0 < speed[0] <= speed[1]:
         raise ValueError(f'speed must be (low, high) with 0 < low <= high, '
@@ -147,7 +178,8 @@ def generate_motion_type_dataset(out_dir,
     def render(rng, index, k):
         label = k % len(CLASSES)
         clip, _ = render_clip(rng, label, size=size, frames=frames,
-                              speed=speed, scene=scene)
+                              speed=speed, scene=scene,
+                              appearance=appearance)
         return clip, label
 
     counts = write_labelled_splits(
@@ -156,7 +188,8 @@ def generate_motion_type_dataset(out_dir,
         check=lambda path: check_decodes(path, frames, size))
     meta = dict(num_videos=num_videos, frames=frames, size=size, seed=seed,
                 val_ratio=val_ratio, test_ratio=test_ratio, speed=speed,
-                scene=scene, fps=fps, classes=list(CLASSES), counts=counts)
+                scene=scene, appearance=appearance, fps=fps,
+                classes=list(CLASSES), counts=counts)
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=2)
     return meta

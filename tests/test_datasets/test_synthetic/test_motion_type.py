@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mmtin.datasets.synthetic.motion_type import (
-    CLASSES, generate_motion_type_dataset, render_clip)
+    CLASSES, FIXED_OBJECT, generate_motion_type_dataset, render_clip)
 
 
 def test_render_clip_motion_per_class():
@@ -56,9 +56,44 @@ def test_plain_scene_is_grey_with_a_black_and_white_object():
         assert (clip[0, :, :max(x0 - 1, 1)] == 128).all() or x0 < 2
 
 
+def random_side(seed):
+    """The object side ``render_clip`` draws first at ``size`` 64."""
+    return int(np.random.default_rng(seed).integers(12, 20))
+
+
+def test_fixed_appearance_one_object_same_motion():
+    # every video shows the same object; the motion draws are those of
+    # the random appearance
+    first = None
+    for seed in range(6):
+        label = seed % 3
+        fixed, path = render_clip(np.random.default_rng(seed), label,
+                                  frames=4, scene='plain',
+                                  appearance='fixed')
+        _, random_path = render_clip(np.random.default_rng(seed), label,
+                                     frames=4, scene='plain')
+        x0, y0 = (int(round(c)) for c in path[0])
+        side = int(64 * FIXED_OBJECT['side'])
+        sprite = fixed[0, y0:y0 + side, x0:x0 + side]
+        assert (fixed[0] != 128).sum() == (sprite != 128).sum()  # all in
+        first = sprite if first is None else first
+        assert (sprite == first).all()
+        if CLASSES[label] == 'static':  # the same draw, scaled to the room
+            room, random_room = 64 - side, 64 - random_side(seed)
+            np.testing.assert_allclose(path / room,
+                                       random_path / random_room)
+        else:  # same direction and speed
+            np.testing.assert_allclose(np.diff(path, axis=0)[0],
+                                       np.diff(random_path, axis=0)[0])
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match='scene'):
         generate_motion_type_dataset('/nonexistent', scene='dark')
+    with pytest.raises(ValueError, match='appearance'):
+        generate_motion_type_dataset('/nonexistent', appearance='same')
+    with pytest.raises(ValueError, match='appearance'):
+        render_clip(np.random.default_rng(0), 0, appearance='same')
     with pytest.raises(ValueError, match='size'):
         generate_motion_type_dataset('/nonexistent', size=30)
     with pytest.raises(ValueError, match='speed'):
@@ -72,6 +107,7 @@ def test_bad_arguments():
 def test_command_line_writes_the_scene(tmp_path):
     from mmtin.datasets.synthetic.cli import main
     main(['motion_type', str(tmp_path), '--num-videos', '20', '--frames',
-          '4', '--size', '32', '--scene', 'plain'])
+          '4', '--size', '32', '--scene', 'plain', '--appearance', 'fixed'])
     meta = json.loads((tmp_path / 'meta.json').read_text())
     assert meta['scene'] == 'plain' and meta['counts']['test'] == 5
+    assert meta['appearance'] == 'fixed'
