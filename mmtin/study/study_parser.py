@@ -2,6 +2,7 @@
 """The options every study driver (``tools/analysis/*_evidence.py``,
 ``seed_study.py``) shares."""
 import argparse
+import os.path as osp
 import shlex
 import sys
 from typing import Optional, Sequence
@@ -18,15 +19,16 @@ def study_parser(description: str,
                  work_dir: str,
                  data_root: Optional[str] = None,
                  seeds: Sequence[int] = (0, 1, 2),
-                 variants: Optional[Sequence[str]] = None
-                 ) -> argparse.ArgumentParser:
+                 variants: Optional[Sequence[str]] = None,
+                 eval_split: bool = False) -> argparse.ArgumentParser:
     """An argument parser with the common study options.
 
     ``--seeds``, ``--threads`` (torch intra-op threads, default 1: on a
     shared 2-core host more threads per process mostly wait on each other),
     ``--work-dir``, ``--out-dir`` (where the tables go; default: the work
     dir), ``--data-root``, ``--regenerate-data``, ``--resume``,
-    ``--stop-on-error`` and ``--cfg-options``.
+    ``--stop-on-error`` and ``--cfg-options`` (and, when asked for,
+    ``--variants`` and ``--eval-split``).
 
     Args:
         description (str): The driver's description.
@@ -36,6 +38,9 @@ def study_parser(description: str,
         variants (Sequence[str], optional): The generator's named data
             variants (its ``VARIANTS``); adds ``--variants NAME [NAME ...]``
             (default ``['dev']``, see :func:`variant_roots`). Default: None.
+        eval_split (bool): Add ``--eval-split {test,val}`` (default
+            ``test``; ``val`` chooses settings without looking at the test
+            split; see :func:`eval_split_options`). Default: False.
 
     Returns:
         argparse.ArgumentParser: Add the driver's own options to it.
@@ -69,6 +74,11 @@ def study_parser(description: str,
             help='named data variants to run on (tune on dev, report on '
             f'the held-out ones); one of {list(variants)}. dev uses '
             '--data-root, VARIANT uses --data-root + "_VARIANT"')
+    if eval_split:
+        parser.add_argument(
+            '--eval-split', choices=('test', 'val'), default='test',
+            help='split the rows are tested on (val: choose settings '
+            'without the test split)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={}, help='key=value overrides for every '
                         'stage config')
@@ -94,6 +104,31 @@ def variant_roots(data_root: str, variants: Sequence[str]) -> dict:
         return {'': data_root}
     root = data_root.rstrip('/\\')
     return {v: root if v == 'dev' else f'{root}_{v}' for v in variants}
+
+
+def eval_split_options(args: argparse.Namespace) -> dict:
+    """Config options that test every row on ``args.eval_split``.
+
+    ``{}`` for the test split (the configs' own); otherwise the test
+    loader reads ``DATA_ROOT/SPLIT.txt``. Only for a single-data study:
+    held-out ``--variants`` are reported on their test split.
+
+    Args:
+        args (argparse.Namespace): Parsed by a :func:`study_parser` with
+            ``eval_split=True``.
+
+    Returns:
+        dict: Dotted config key -> value, for ``StudyRunner(cfg_options=)``.
+    """
+    if args.eval_split == 'test':
+        return {}
+    variants = getattr(args, 'variants', ['dev'])
+    if list(variant_roots(args.data_root, variants)) != ['']:
+        raise ValueError(
+            f'--eval-split {args.eval_split} is for tuning on the dev data; '
+            f'held-out --variants {variants} are tested on their test split')
+    return {'test_dataloader.dataset.ann_file':
+            osp.join(args.data_root, f'{args.eval_split}.txt')}
 
 
 def setup_study(args: argparse.Namespace) -> str:

@@ -1,7 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 import pytest
 
-from mmtin.study import study_parser, variant_roots
+from mmtin.study import eval_split_options, study_parser, variant_roots
 
 
 def test_variant_roots_dev_only_keeps_single_layout():
@@ -23,3 +23,26 @@ def test_study_parser_variants_option():
         parser.parse_args(['--variants', 'nope'])
     # without the generator's variants there is no option
     assert not hasattr(study_parser('t', 'w').parse_args([]), 'variants')
+
+
+def test_eval_split_option_points_the_test_loader_at_the_split():
+    parser = study_parser('t', 'w', data_root='d', eval_split=True)
+    args = parser.parse_args([])
+    assert args.eval_split == 'test' and eval_split_options(args) == {}
+    args = parser.parse_args(['--eval-split', 'val'])
+    assert eval_split_options(args) == {
+        'test_dataloader.dataset.ann_file': 'd/val.txt'}
+    with pytest.raises(SystemExit):
+        parser.parse_args(['--eval-split', 'train'])
+    assert not hasattr(study_parser('t', 'w').parse_args([]), 'eval_split')
+
+
+def test_eval_split_val_refuses_held_out_variants():
+    parser = study_parser('t', 'w', data_root='d', variants=['dev', 'a'],
+                          eval_split=True)
+    args = parser.parse_args(['--eval-split', 'val', '--variants', 'a'])
+    with pytest.raises(ValueError, match='held-out --variants'):
+        eval_split_options(args)
+    args = parser.parse_args(['--eval-split', 'val'])  # dev alone: fine
+    assert eval_split_options(args)['test_dataloader.dataset.ann_file'] \
+        == 'd/val.txt'

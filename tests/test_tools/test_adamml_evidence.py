@@ -41,17 +41,17 @@ def _report(per_seed):
 
 def test_defaults_and_options():
     args = ev.parse_args([])
-    assert args.split == 'test' and args.picture_audio == 'random_tone'
+    assert args.eval_split == 'test' and args.picture_audio == 'random_tone'
     assert args.models == list(ev.MODELS) and args.out_dir is None
     assert args.threads == 1 and not args.resume
-    args = ev.parse_args(['--split', 'val', '--models', 'adamml'])
-    assert args.split == 'val' and args.models == ['adamml']
+    args = ev.parse_args(['--eval-split', 'val', '--models', 'adamml'])
+    assert args.eval_split == 'val' and args.models == ['adamml']
     with pytest.raises(SystemExit):
-        ev.parse_args(['--split', 'train'])
+        ev.parse_args(['--eval-split', 'train'])
 
 
 def test_rows_chain_the_stages_and_test_the_chosen_split():
-    args = ev.parse_args(['--split', 'val', '--data-root', 'data/x',
+    args = ev.parse_args(['--eval-split', 'val', '--data-root', 'data/x',
                           '--epochs', '2', '3', '1'])
     rows = {r.name: r for r in ev.build_rows(args)}
     warm, joint, fine = rows['adamml'].stages
@@ -128,4 +128,4 @@ def test_claims_and_tables_per_held_out_variant():
     assert all(key != 'test_dataloader.dataset.ann_file'
                for key, _ in options)
     with pytest.raises(SystemExit):
-        ev.parse_args(['--variants', 'sweep_shape', '--split', 'val'])
+        ev.parse_args(['--variants', 'sweep_shape', '--eval-split', 'val'])

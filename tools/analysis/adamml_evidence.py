@@ -9,7 +9,7 @@ Usage (the command behind the README table; writes
 Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
 ``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
 ``--resume``, ...), plus ``--epochs W J F``, ``--num-per-class``,
-``--data-seed``, ``--picture-audio``, ``--split``, ``--models`` and
+``--data-seed``, ``--picture-audio``, ``--eval-split``, ``--models`` and
 ``--variants`` (the audio-visual data variants, e.g. the held-out
 ``sweep_shape rhythm_pattern bursts_shape``: data in ``--data-root`` +
 ``_VARIANT``, work dirs ``WORK_DIR/VARIANT/seedS/``, tables and claims per
@@ -36,7 +36,7 @@ modality, per class. The claim checked: AdaMML within 1 point of the
 all-modalities top-1 (mean over seeds) at >= 35 % less compute, and its
 audio use falls mostly on the classes the sound decides.
 
-``--split val --models adamml`` trains and evaluates AdaMML alone on the
+``--eval-split val --models adamml`` trains and evaluates AdaMML alone on the
 validation split (metrics only, no claim check): the way the demo
 settings were chosen, without looking at the test split.
 """
@@ -45,8 +45,8 @@ import os.path as osp
 from mmtin.datasets.synthetic.audio_visual import VARIANTS
 from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
                          StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser,
-                         variant_roots)
+                         eval_split_options, markdown_table, mean_std,
+                         setup_study, study_parser, variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'adamml')
@@ -61,7 +61,7 @@ METRICS = {'top1': 'acc/top1', 'gflops': 'gflops'}
 def parse_args(argv=None):
     parser = study_parser(__doc__.split('\n')[0], 'work_dirs/adamml_evidence',
                           data_root='data/audio_visual',
-                          variants=list(VARIANTS))
+                          variants=list(VARIANTS), eval_split=True)
     parser.add_argument('--num-per-class', type=int, default=50)
     parser.add_argument(
         '--epochs', nargs=3, type=int, default=[3, 6, 1],
@@ -72,15 +72,13 @@ def parse_args(argv=None):
         choices=('random_tone', 'noise'),
         help='sound of the picture-decided classes (see the generator)')
     parser.add_argument(
-        '--split', default='test', choices=('test', 'val'),
-        help='split to evaluate on; choose settings on val, report test')
-    parser.add_argument(
         '--models', nargs='+', default=list(MODELS), choices=MODELS,
         help='models to train (the claim needs all three)')
     args = parser.parse_args(argv)
-    if args.split != 'test' and named_variants(args):
-        parser.error('--split val is for tuning on the dev data; held-out '
-                     '--variants are tested on their test split')
+    try:
+        eval_split_options(args)
+    except ValueError as e:
+        parser.error(str(e))
     return args
 
 
@@ -103,12 +101,10 @@ def data_spec(args, variant='dev'):
 
 
 def build_rows(args):
-    """The rows of ``--models``; the tested split is ``--split`` (with
+    """The rows of ``--models``; the tested split is ``--eval-split`` (with
     named variants: the test split of each variant's data)."""
-    options = (('default_hooks.logger.interval', 50), )
-    if not named_variants(args):
-        options += (('test_dataloader.dataset.ann_file',
-                     osp.join(args.data_root, f'{args.split}.txt')), )
+    options = (('default_hooks.logger.interval', 50), ) + tuple(
+        eval_split_options(args).items())
 
     def stage(name, epochs, init_from=None):
         return Stage(name, osp.join(CONFIG_DIR, f'adamml_demo_{name}.py'),
@@ -161,8 +157,8 @@ def markdown(report, args, variant=''):
         'videos per class (50/10/40 % train/val/test); AdaMML epochs '
         f'warm-up/joint/fine-tune = {"/".join(map(str, args.epochs))}, '
         f'baselines {sum(args.epochs)} epochs; sound of the picture '
-        f'classes: {args.picture_audio}; tested on {args.split}. Mean ± sd '
-        'over seeds.', ''
+        f'classes: {args.picture_audio}; tested on {args.eval_split}. '
+        'Mean ± sd over seeds.', ''
     ]
     base = _mean(report, 'all_modalities', 'gflops', variant) \
         if 'all_modalities' in report.rows else None
@@ -259,7 +255,7 @@ def main(argv=None):
                           resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
-    full = set(args.models) == set(MODELS) and args.split == 'test'
+    full = set(args.models) == set(MODELS) and args.eval_split == 'test'
     checks, parts = [], []
     for variant in roots:
         if full and report.complete(variant):

@@ -51,7 +51,8 @@ import time
 
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         eval_split_options, markdown_table, mean_std,
+                         setup_study, study_parser)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = ('cvrl', 'per_frame', 'random')
@@ -199,15 +200,12 @@ def claims(report, margin=MARGIN):
 
 def parse_args(argv=None):
     parser = study_parser('CVRL evidence', 'work_dirs/cvrl_evidence',
-                          data_root='data/motion_type_plain_fixed_480')
+                          data_root='data/motion_type_plain_fixed_480',
+                          eval_split=True)
     parser.add_argument('--pretrain-epochs', type=int, default=8,
                         help='epochs of each pre-training (chosen on val)')
     parser.add_argument('--linear-epochs', type=int, default=30,
                         help='epochs of every linear evaluation')
-    parser.add_argument('--eval-split', choices=('test', 'val'),
-                        default='test',
-                        help='split the rows are tested on (val: choose '
-                        'settings without the test split)')
     return parser.parse_args(argv)
 
 
@@ -216,8 +214,8 @@ def main(argv=None):
     out_dir = setup_study(args)
     command = command_line('tools/analysis/cvrl_evidence.py', argv)
     ensure_data(args.data_root, data_spec(), args.regenerate_data)
-    test_ann = None if args.eval_split == 'test' else osp.join(
-        args.data_root, f'{args.eval_split}.txt')
+    test_ann = eval_split_options(args).get(
+        'test_dataloader.dataset.ann_file')
     rows = build_rows(args.pretrain_epochs, args.linear_epochs, test_ann)
     start = time.time()
     records = StudyRunner(

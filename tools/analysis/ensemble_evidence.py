@@ -45,7 +45,8 @@ import time
 
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         eval_split_options, markdown_table, mean_std,
+                         setup_study, study_parser)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = ('full', 'ensemble', 'half')
@@ -193,13 +194,10 @@ def claims(report, tolerance=TOLERANCE_POINTS, flops_ratio=FLOPS_RATIO):
 def parse_args(argv=None):
     parser = study_parser('MoViNet ensemble evidence',
                           'work_dirs/ensemble_evidence',
-                          data_root='data/temporal_order_400')
+                          data_root='data/temporal_order_400',
+                          eval_split=True)
     parser.add_argument('--epochs', type=int, default=6,
                         help='epochs of every model (full and each member)')
-    parser.add_argument('--eval-split', choices=('test', 'val'),
-                        default='test',
-                        help='split the rows are tested on (val: choose '
-                        'settings without the test split)')
     parser.add_argument('--latency-runs', type=int, default=20)
     return parser.parse_args(argv)
 
@@ -209,10 +207,7 @@ def main(argv=None):
     out_dir = setup_study(args)
     command = command_line('tools/analysis/ensemble_evidence.py', argv)
     ensure_data(args.data_root, data_spec(), args.regenerate_data)
-    cfg_options = dict(args.cfg_options)
-    if args.eval_split != 'test':
-        cfg_options['test_dataloader.dataset.ann_file'] = osp.join(
-            args.data_root, f'{args.eval_split}.txt')
+    cfg_options = dict(args.cfg_options, **eval_split_options(args))
     rows = build_rows(args.epochs)
     start = time.time()
     records = StudyRunner(
