@@ -120,6 +120,9 @@ def test_claims_and_tables_per_held_out_variant():
     args = ev.parse_args(['--variants', 'sweep_shape', 'bursts_shape'])
     text = ev.markdown(report, args, 'sweep_shape')
     assert '| AdaMML (policy) | 95.0 ± 7.1 |' in text
+    # the usage table names the variant's own classes, not dev's
+    assert '| 1 disc | picture |' in text and 'rising_sweep |' in text
+    assert 'red_square' not in text
     # held-out data: named in the spec, tested on its own test split
     assert ev.data_spec(args, 'sweep_shape').params['variant'] == \
         'sweep_shape'

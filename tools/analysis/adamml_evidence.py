@@ -150,8 +150,9 @@ def claims(report, variant=''):
 
 
 def markdown(report, args, variant=''):
-    """The tables of one data variant."""
-    from mmtin.datasets.synthetic.audio_visual import CLASSES, SOUND_CLASSES
+    """The tables of one data variant (its own class names)."""
+    from mmtin.datasets.synthetic.audio_visual import (SOUND_CLASSES,
+                                                       VARIANTS, class_names)
     lines = [
         f'Seeds {" ".join(map(str, args.seeds))}; {args.num_per_class} '
         'videos per class (50/10/40 % train/val/test); AdaMML epochs '
@@ -203,7 +204,8 @@ def markdown(report, args, variant=''):
         usage = [[f'{k} {name}',
                   'sound' if k in SOUND_CLASSES else 'picture'] +
                  [used(m, k) for m in MODALITIES]
-                 for k, name in enumerate(CLASSES)]
+                 for k, name in enumerate(
+                     class_names(**VARIANTS[variant or 'dev']))]
         lines += ['', 'AdaMML usage by class (fraction of segments, mean '
                   'over seeds):', '',
                   markdown_table(['class', 'decided by'] + list(MODALITIES),
