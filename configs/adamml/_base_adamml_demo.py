@@ -1,7 +1,7 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # Shared settings of the AdaMML demo chain on the generated audio-visual
 # dataset (python tools/data/generate_audio_visual_dataset.py
-# data/audio_visual): 4 segments of 2 frames at 32x32 plus the 16-band
+# data/audio_visual: 200 videos per class): 4 segments of 2 frames at 32x32 plus the 16-band
 # log-mel spectrogram (8 kHz audio) of each segment's 0.5 s; tiny
 # sub-networks and policy, so that it trains on a CPU.
 # Stages: adamml_demo_warmup.py -> adamml_demo_joint.py ->
@@ -84,7 +84,6 @@ def _head(in_channels):
         init_std=0.01)
 
 
-_mnv2 = dict(type='mmpretrain.MobileNetV2', widen_factor=0.25)
 # the policy's cheap backbone: a 2-stage ResNet-18 (8 channels) at half
 # resolution: the policy costs ~8 % of the all-modalities model per video.
 # The published MobileNetV2 starts from ImageNet weights; from scratch at
@@ -103,7 +102,12 @@ _policy_backbone = dict(
 subnets = dict(
     rgb=dict(backbone=_resnet(3), cls_head=_head(128)),
     motion=dict(backbone=_resnet(3), cls_head=_head(128)),
-    audio=dict(backbone=_mnv2, cls_head=_head(1280), repeat_channels=3))
+    # the audio front end: the same small ResNet-18 on the one-channel
+    # log-mel spectrogram (a from-scratch MobileNetV2 x0.25, the published
+    # audio network's family, learnt a rising vs a falling sweep less
+    # well: all modalities 88.8 % against 95.0 % on sweep_shape's val
+    # split, 2 seeds; see docs/adamml.md)
+    audio=dict(backbone=_resnet(1), cls_head=_head(128)))
 policy = dict(
     type='AdaMMLPolicy',
     backbones=dict(

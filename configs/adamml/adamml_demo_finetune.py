@@ -4,7 +4,7 @@
 # and adds no efficiency loss). Starts from the joint stage.
 _base_ = ['./_base_adamml_demo.py']
 
-load_from = 'work_dirs/adamml_demo_joint/epoch_6.pth'
+load_from = 'work_dirs/adamml_demo_joint/epoch_4.pth'
 max_epochs = 1
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [

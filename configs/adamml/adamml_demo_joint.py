@@ -8,8 +8,8 @@
 _base_ = ['./_base_adamml_demo.py']
 
 model = dict(modality_loss_weight=0.0)
-load_from = 'work_dirs/adamml_demo_warmup/epoch_3.pth'
-max_epochs = 6
+load_from = 'work_dirs/adamml_demo_warmup/epoch_2.pth'
+max_epochs = 4
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,

@@ -34,7 +34,7 @@ model = dict(
     modalities=modalities,
     subnets=dict(rgb={{_base_.subnets.rgb}}),
     policy=None)
-max_epochs = 10
+max_epochs = 7
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,

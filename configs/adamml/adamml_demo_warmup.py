@@ -11,7 +11,7 @@ _base_ = ['./_base_adamml_demo.py']
 
 model = dict(
     keep_all=True, modality_loss_weight=1.0, policy_pretrain_loss_weight=1.0)
-max_epochs = 3
+max_epochs = 2
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=0,

@@ -62,9 +62,9 @@ def parse_args(argv=None):
     parser = study_parser(__doc__.split('\n')[0], 'work_dirs/adamml_evidence',
                           data_root='data/audio_visual',
                           variants=list(VARIANTS), eval_split=True)
-    parser.add_argument('--num-per-class', type=int, default=50)
+    parser.add_argument('--num-per-class', type=int, default=200)
     parser.add_argument(
-        '--epochs', nargs=3, type=int, default=[3, 6, 1],
+        '--epochs', nargs=3, type=int, default=[2, 4, 1],
         metavar=('WARMUP', 'JOINT', 'FINETUNE'))
     parser.add_argument('--data-seed', type=int, default=0)
     parser.add_argument(

@@ -184,7 +184,7 @@ def render_sample(rng, label: int, size: int = 32, frames: int = 16,
 
 
 def generate_audio_visual_dataset(out_dir: str,
-                                  num_per_class: int = 50,
+                                  num_per_class: int = 200,
                                   frames: int = 16,
                                   fps: int = 8,
                                   size: int = 32,
@@ -199,7 +199,7 @@ def generate_audio_visual_dataset(out_dir: str,
 
     Args:
         out_dir (str): Output folder.
-        num_per_class (int): Videos per class over all splits. Default: 50.
+        num_per_class (int): Videos per class over all splits. Default: 200.
         frames (int): Frames per video. Default: 16.
         fps (int): Frame rate. Default: 8.
         size (int): Frame side (even; 32 or 64 decode with decord).

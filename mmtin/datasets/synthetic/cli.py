@@ -119,7 +119,7 @@ def _run_small_object(args) -> None:
 def _audio_visual(sub) -> None:
     sub.add_argument('out_dir', help='output folder, e.g. '
                      'data/audio_visual')
-    sub.add_argument('--num-per-class', type=int, default=50)
+    sub.add_argument('--num-per-class', type=int, default=200)
     sub.add_argument('--frames', type=int, default=16)
     sub.add_argument('--size', type=int, default=32)
     sub.add_argument('--seed', type=int, default=0)
