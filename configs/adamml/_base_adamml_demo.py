@@ -128,8 +128,9 @@ model = dict(
     policy=policy,  # None in the baselines; warm-up: keep_all=True
     # published: [0.5, 0.05, 0.8] for ResNet-50 RGB / MobileNetV2 audio /
     # ResNet-50 flow; the audio weight follows the audio network's cost
-    # relative to RGB, which is ~0.4 here (FLOPs per segment) instead of
-    # ~0.1 there, so it is scaled to 0.2
+    # relative to RGB, which was ~0.4 here (FLOPs per segment) instead of
+    # ~0.1 there, so it is scaled to 0.2 (set for the earlier MobileNetV2
+    # audio network; kept, not re-derived, for the ResNet-18 one)
     cost_weights=[0.5, 0.2, 0.8],
     gamma=10.0)
 
