@@ -142,3 +142,24 @@ def test_ensure_data_generates_vid_objects(tmp_path):
     (other / 'x.txt').write_text('not ours')
     with pytest.raises(Exception, match='meta.json'):
         ensure_data(str(other), spec)
+
+
+def test_load_model_restores_the_checkpoint_in_eval_mode(tmp_path):
+    from mmengine.config import Config
+
+    from mmaction.registry import MODELS
+    init_default_scope('mmaction')
+    config = evidence.config_path('lsts')
+    model = MODELS.build(Config.fromfile(config).model.to_dict())
+    with torch.no_grad():  # weights no initialisation would give
+        for p in model.parameters():
+            p.uniform_(-1, 1)
+    torch.save({'state_dict': model.state_dict()}, tmp_path / 'c.pth')
+    loaded = evidence.load_model(config, str(tmp_path / 'c.pth'))
+    assert not loaded.training
+    for (name, a), b in zip(model.state_dict().items(),
+                            loaded.state_dict().values()):
+        assert torch.equal(a, b), name
+    torch.save({'state_dict': {}}, tmp_path / 'empty.pth')
+    with pytest.raises(Exception, match='missing'):
+        evidence.load_model(config, str(tmp_path / 'empty.pth'))

@@ -120,16 +120,13 @@ def measure_latency(config, runs=20, warmup=3):
         float: The median, in seconds.
     """
     import torch
-    from mmaction.registry import MODELS
     from mmengine.config import Config
-    from mmengine.registry import init_default_scope
 
-    import mmtin  # noqa: F401
+    from mmtin.apis import build_recognizer
     from mmtin.models.utils.recognizer_scores import RecognizerScores
     from mmtin.utils.timing import time_interleaved
-    init_default_scope('mmaction')
     cfg = Config.fromfile(config)
-    model = MODELS.build(cfg.model).eval()
+    model = build_recognizer(cfg, init_weights=False)
     if hasattr(model, 'extract_feat'):
         model = RecognizerScores(model)
     sample = next(t for t in cfg.test_dataloader.dataset.pipeline

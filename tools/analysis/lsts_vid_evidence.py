@@ -100,14 +100,8 @@ class ClipFeatures(nn.Module):
 
 def load_model(config, checkpoint):
     """The detector of ``config`` with ``checkpoint`` (strict), eval."""
-    from mmengine.config import Config
-    from mmengine.runner import load_checkpoint
-
-    from mmaction.registry import MODELS
-    model = MODELS.build(Config.fromfile(config).model.to_dict())
-    load_checkpoint(model, checkpoint, map_location='cpu', strict=True,
-                    logger='silent')
-    return model.eval()
+    from mmtin.apis import build_recognizer
+    return build_recognizer(config, checkpoint=checkpoint)
 
 
 def test_dataset(config, data_root):
