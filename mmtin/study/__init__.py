@@ -17,15 +17,16 @@ adamml_evidence,lsts_evidence,lsts_vid_evidence,search_evidence}.py``.
 """
 from .claim_check import ClaimCheck, claims_markdown
 from .data_spec import DataRootError, DataSpec, ensure_data
-from .study_parser import (command_line, eval_split_options, setup_study,
-                           study_parser, variant_roots)
+from .study_parser import (command_line, eval_split_options, report_stem,
+                           setup_study, study_parser, variant_roots)
 from .study_report import StudyReport, markdown_table, mean_std, seed_stats
 from .study_row import COUNTED, LOAD_FROM, Stage, StudyRow, StudyRowError
 from .study_runner import StudyError, StudyRunner
 
 __all__ = [
     'ClaimCheck', 'claims_markdown', 'DataRootError', 'DataSpec',
-    'ensure_data', 'command_line', 'eval_split_options', 'setup_study',
+    'ensure_data', 'command_line', 'eval_split_options', 'report_stem',
+    'setup_study',
     'study_parser', 'variant_roots',
     'StudyReport', 'markdown_table', 'mean_std', 'seed_stats', 'COUNTED',
     'LOAD_FROM', 'Stage', 'StudyRow', 'StudyRowError', 'StudyError',

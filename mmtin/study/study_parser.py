@@ -106,6 +106,23 @@ def variant_roots(data_root: str, variants: Sequence[str]) -> dict:
     return {v: root if v == 'dev' else f'{root}_{v}' for v in variants}
 
 
+def report_stem(name: str, variants: Sequence[str]) -> str:
+    """The file stem of a study's report: ``NAME_evidence`` on the
+    development data alone, ``NAME_heldout`` when ``--variants`` names any
+    other variant (so a held-out study never overwrites the development
+    table in the same ``--out-dir``).
+
+    Args:
+        name (str): The system, e.g. ``'adafocus'``.
+        variants (Sequence[str]): ``--variants``.
+
+    Returns:
+        str: ``f'{name}_evidence'`` or ``f'{name}_heldout'``.
+    """
+    held_out = any(v != 'dev' for v in variants)
+    return f'{name}_heldout' if held_out else f'{name}_evidence'
+
+
 def eval_split_options(args: argparse.Namespace) -> dict:
     """Config options that test every row on ``args.eval_split``.
 

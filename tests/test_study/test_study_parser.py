@@ -1,7 +1,8 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 import pytest
 
-from mmtin.study import eval_split_options, study_parser, variant_roots
+from mmtin.study import (eval_split_options, report_stem, study_parser,
+                         variant_roots)
 
 
 def test_variant_roots_dev_only_keeps_single_layout():
@@ -46,3 +47,10 @@ def test_eval_split_val_refuses_held_out_variants():
     args = parser.parse_args(['--eval-split', 'val'])  # dev alone: fine
     assert eval_split_options(args)['test_dataloader.dataset.ann_file'] \
         == 'd/val.txt'
+
+
+def test_report_stem_keeps_held_out_tables_apart():
+    # the development table and a held-out one never share a file name
+    assert report_stem('adafocus', ['dev']) == 'adafocus_evidence'
+    assert report_stem('adamml', ['rhythm_pattern']) == 'adamml_heldout'
+    assert report_stem('lsts', ['dev', 'curved']) == 'lsts_heldout'

@@ -40,6 +40,18 @@ def test_rows_share_data_epochs_and_metric_keys():
     assert args.epochs == evidence.EPOCHS
     assert args.data_root == 'data/vid_objects'
     assert evidence.data_spec().expected()['seed'] == 0
+    default = evidence.data_spec().expected()  # the generator's 1-3
+    assert (default['min_speed'], default['max_speed']) == (1.0, 3.0)
+
+
+def test_speed_option_reaches_the_data_spec():
+    args = evidence.parse_args(['--speed', '3', '6'])
+    expected = evidence.data_spec(args.speed).expected()
+    assert (expected['min_speed'], expected['max_speed']) == (3.0, 6.0)
+    assert evidence.parse_args([]).speed is None
+    for bad in (['--speed', '4', '2'], ['--speed', '-1', '2']):
+        with pytest.raises(SystemExit):
+            evidence.parse_args(bad)
 
 
 def test_table_and_claims_that_hold():

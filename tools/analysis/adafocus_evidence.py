@@ -57,8 +57,8 @@ import os.path as osp
 from mmtin.datasets.synthetic.small_object import VARIANTS
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser,
-                         variant_roots)
+                         markdown_table, mean_std, report_stem, setup_study,
+                         study_parser, variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG_DIR = osp.join(REPO_ROOT, 'configs', 'adafocus')
@@ -229,7 +229,8 @@ def main(argv=None):
     diag = dict(markdown={}, numbers={}, collapsed=[], blind=[])
     if not args.skip_diagnostics:
         from mmtin.analysis.adafocus_policy_report import study_diagnostics
-        diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir)
+        diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir,
+                                 stem=report_stem('adafocus', args.variants))
     checks, parts = [], []
     for variant in roots:
         if report.complete(variant):
@@ -249,7 +250,8 @@ def main(argv=None):
                              'compute', scales={'top1': 100}, logx=True)
 
     single = list(roots) == ['']
-    paths = report.write(out_dir, 'adafocus_evidence', table, checks,
+    paths = report.write(out_dir, report_stem('adafocus', args.variants),
+                         table, checks,
                          plot=plot if checks and single else None,
                          scales={'top1': 100}, command=command,
                          args=vars(args), diagnostics=diag['numbers'],

@@ -46,7 +46,8 @@ from mmtin.datasets.synthetic.audio_visual import VARIANTS
 from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
                          StudyRunner, command_line, ensure_data,
                          eval_split_options, markdown_table, mean_std,
-                         setup_study, study_parser, variant_roots)
+                         report_stem, setup_study, study_parser,
+                         variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO_ROOT, 'configs', 'adamml')
@@ -80,12 +81,6 @@ def parse_args(argv=None):
     except ValueError as e:
         parser.error(str(e))
     return args
-
-
-def named_variants(args):
-    """Whether the study runs on named data variants (its work dirs and
-    data folders then have a variant level)."""
-    return list(variant_roots(args.data_root, args.variants)) != ['']
 
 
 def data_spec(args, variant='dev'):
@@ -273,7 +268,7 @@ def main(argv=None):
                 'mean)', scales={'top1': 100},
                 extra_panel=usage_panel(report))
     table = '\n\n'.join(parts) + f'\n\nReproduce: `{command}`'
-    stem = 'adamml_heldout' if named_variants(args) else 'adamml_evidence'
+    stem = report_stem('adamml', args.variants)
     paths = report.write(out_dir, stem, table, checks,
                          plot=plot, scales={'top1': 100}, command=command,
                          args=vars(args))

@@ -51,8 +51,8 @@ import torch.nn.functional as F
 from mmtin.datasets.synthetic.moving_object import VARIANTS
 from mmtin.study import (COUNTED, ClaimCheck, DataSpec, Stage, StudyReport,
                          StudyRow, StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser,
-                         variant_roots)
+                         markdown_table, mean_std, report_stem, setup_study,
+                         study_parser, variant_roots)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 METHODS = ('plain', 'lsts', 'copy')
@@ -374,8 +374,7 @@ def main(argv=None):
 
             def plot(path):
                 plot_variants(report, list(roots), path)
-    stem = ('lsts_evidence' if set(args.variants) <= {'dev'} else
-            'lsts_heldout')
+    stem = report_stem('lsts', args.variants)
     paths = report.write(out_dir, stem, '\n'.join(md), checks,
                          plot=plot, scales={'top1': 100}, **extra)
     for check in checks:

@@ -79,9 +79,14 @@ def build_rows(epochs):
     ]
 
 
-def data_spec():
+def data_spec(speed=None):
+    """The study's data; ``speed = (min, max)`` object speeds in pixels per
+    frame at 64 px (default: the generator's 1-3)."""
     from mmtin.datasets.synthetic import generate_vid_objects_dataset
-    return DataSpec(generate_vid_objects_dataset, dict(DATA_PARAMS))
+    params = dict(DATA_PARAMS)
+    if speed is not None:
+        params.update(min_speed=float(speed[0]), max_speed=float(speed[1]))
+    return DataSpec(generate_vid_objects_dataset, params)
 
 
 # --------------------------------------------------------------------------
@@ -277,7 +282,16 @@ def parse_args(argv=None):
                         f'{EPOCHS})')
     parser.add_argument('--latency-repeats', type=int, default=15,
                         help='timed forwards per model and seed')
-    return parser.parse_args(argv)
+    parser.add_argument('--speed', type=float, nargs=2, default=None,
+                        metavar=('MIN', 'MAX'),
+                        help='object speeds of the generated data, pixels '
+                        'per frame at 64 px (default: the generator\'s 1 3); '
+                        'use a fresh --data-root')
+    args = parser.parse_args(argv)
+    if args.speed is not None and not 0 <= args.speed[0] <= args.speed[1]:
+        parser.error(f'--speed MIN MAX needs 0 <= MIN <= MAX, got '
+                     f'{args.speed}')
+    return args
 
 
 def main(argv=None):
@@ -285,7 +299,8 @@ def main(argv=None):
     out_dir = setup_study(args)
     command = command_line('tools/analysis/lsts_vid_evidence.py', argv)
     start = time.time()
-    meta = ensure_data(args.data_root, data_spec(), args.regenerate_data)
+    meta = ensure_data(args.data_root, data_spec(args.speed),
+                       args.regenerate_data)
     rows = build_rows(args.epochs)
     records = StudyRunner(
         rows, args.seeds, args.work_dir, {'': args.data_root},
