@@ -1,8 +1,9 @@
 # Copyright (c) OpenMMLab. All rights reserved.
 # Shared settings of the AdaMML demo chain on the generated audio-visual
 # dataset (python tools/data/generate_audio_visual_dataset.py
-# data/audio_visual: 200 videos per class): 4 segments of 2 frames at 32x32 plus the 16-band
-# log-mel spectrogram (8 kHz audio) of each segment's 0.5 s; tiny
+# data/audio_visual: 200 videos per class): 4 segments of 2 frames at
+# 32x32 plus the 16-band log-mel spectrogram (8 kHz audio) of each
+# segment's 0.5 s; tiny
 # sub-networks and policy, so that it trains on a CPU.
 # Stages: adamml_demo_warmup.py -> adamml_demo_joint.py ->
 # adamml_demo_finetune.py (each loads the previous stage's last checkpoint).

@@ -26,8 +26,7 @@ from .study_runner import StudyError, StudyRunner
 __all__ = [
     'ClaimCheck', 'claims_markdown', 'DataRootError', 'DataSpec',
     'ensure_data', 'command_line', 'eval_split_options', 'report_stem',
-    'setup_study',
-    'study_parser', 'variant_roots',
+    'setup_study', 'study_parser', 'variant_roots',
     'StudyReport', 'markdown_table', 'mean_std', 'seed_stats', 'COUNTED',
     'LOAD_FROM', 'Stage', 'StudyRow', 'StudyRowError', 'StudyError',
     'StudyRunner'

@@ -226,11 +226,12 @@ def main(argv=None):
                           resume=args.resume, cfg_options=args.cfg_options,
                           stop_on_error=args.stop_on_error).run()
     report = StudyReport(records, rows, args.seeds)
+    stem = report_stem('adafocus', args.variants)
     diag = dict(markdown={}, numbers={}, collapsed=[], blind=[])
     if not args.skip_diagnostics:
         from mmtin.analysis.adafocus_policy_report import study_diagnostics
         diag = study_diagnostics(args.work_dir, roots, args.seeds, out_dir,
-                                 stem=report_stem('adafocus', args.variants))
+                                 stem=stem)
     checks, parts = [], []
     for variant in roots:
         if report.complete(variant):
@@ -250,8 +251,7 @@ def main(argv=None):
                              'compute', scales={'top1': 100}, logx=True)
 
     single = list(roots) == ['']
-    paths = report.write(out_dir, report_stem('adafocus', args.variants),
-                         table, checks,
+    paths = report.write(out_dir, stem, table, checks,
                          plot=plot if checks and single else None,
                          scales={'top1': 100}, command=command,
                          args=vars(args), diagnostics=diag['numbers'],

@@ -2,7 +2,8 @@
 """AdaMML evidence: accuracy vs compute on the audio-visual demo data.
 
 Usage (the command behind the README table; writes
-``docs/adamml_evidence.{md,json,png}``, about 19 min on one core of a 2-core CPU)::
+``docs/adamml_evidence.{md,json,png}``, about 19 min on one core of a
+2-core CPU)::
 
     python tools/analysis/adamml_evidence.py --out-dir docs
 
