@@ -8,6 +8,12 @@ true displacement is where the same object (track id) is in the keyframe:
 ``(c_key - c_t) / stride``. The alignment error is the distance between
 the two, in cells; a model that ignores motion (``copy``) has the error of
 the zero displacement, :func:`zero_displacement_error`.
+
+Two more readings per object say why an error is large: ``true_rank``,
+where the offset nearest to the true motion ranks among the ``N``
+similarity logits at the object's cell (0 = the largest: the embeddings
+match the object to itself), and ``memory_weight``, the share DFA's quality fusion gives the
+aligned memory (against the frame's own ``low2high`` features) there.
 """
 from typing import Dict, List, Sequence
 
@@ -16,7 +22,7 @@ import torch
 from torch import Tensor
 
 from mmtin.models.utils import resnet_low_level
-from mmtin.ops import lsts_align
+from mmtin.ops import lsts_align, lsts_sample
 
 
 def expected_displacement(weights: Tensor, offsets: Tensor) -> Tensor:
@@ -46,8 +52,9 @@ def dfa_alignment_errors(detector, clip: Tensor,
 
     Returns:
         list[dict]: Per (frame, object) ``frame``, ``track``, ``error``
-        (cells, learned), ``zero_error`` (cells, no displacement) and the
-        true ``motion`` (cells).
+        (cells, learned), ``zero_error`` (cells, no displacement), the
+        true ``motion`` (cells), ``true_rank`` (int) and ``memory_weight``
+        (in [0, 1]; 1.0 without a DFA fusion).
     """
     k = detector.keyframe_interval
     if detector.dfa_align is None or k == 1:
@@ -71,10 +78,15 @@ def dfa_alignment_errors(detector, clip: Tensor,
                                detector.num_low_stages)
         cur = detector.low2high(low)
         align = detector.dfa_align
-        _, weights = lsts_align(memory, align.embed_cur(cur),
-                                align.embed_ref(memory), align.offsets,
-                                return_weights=True)
+        cur_embed, ref_embed = align.embed_cur(cur), align.embed_ref(memory)
+        aligned, weights = lsts_align(memory, cur_embed, ref_embed,
+                                      align.offsets, return_weights=True)
+        # ranks from the logits: peaked softmax weights underflow to ties
+        logits = (lsts_sample(ref_embed, align.offsets) *
+                  cur_embed.unsqueeze(2)).sum(1)
         disp = expected_displacement(weights, align.offsets)[0]
+        mem_w = torch.ones_like(disp[0]) if detector.dfa_fusion is None \
+            else detector.dfa_fusion.quality_weights([aligned, cur])[0, 0, 0]
         h, w = disp.shape[1:]
         key_centres = dict(zip(track_ids[key].tolist(),
                                _centres(boxes[key])))
@@ -87,11 +99,16 @@ def dfa_alignment_errors(detector, clip: Tensor,
             row = int(np.clip(np.floor(c[1] / stride), 0, h - 1))
             motion = (key_centres[tid] - c) / stride
             pred = disp[:, row, col].cpu().numpy()
+            logit = logits[0, :, row, col]
+            nearest = int(((align.offsets.to(logit) - torch.as_tensor(
+                motion, dtype=logit.dtype))**2).sum(1).argmin())
             rows.append(dict(
                 frame=frame, track=tid,
                 error=float(np.linalg.norm(pred - motion)),
                 zero_error=float(np.linalg.norm(motion)),
-                motion=float(np.linalg.norm(motion))))
+                motion=float(np.linalg.norm(motion)),
+                true_rank=int((logit > logit[nearest]).sum()),
+                memory_weight=float(mem_w[row, col])))
     return rows
 
 

@@ -19,7 +19,9 @@ def _report(map50, degraded, gflops=None, seeds=(0, 1, 2)):
                         degraded_map50=degraded[row][seed] / 100,
                         gflops=gflops[row], feat_ms=4.0, det_ms=9.0)
             if row == 'lsts':
-                vals.update(align_error=0.3, zero_error=0.6)
+                vals.update(align_error=0.3, zero_error=0.6,
+                            true_rank=float(seed), true_top1=0.5,
+                            memory_weight=0.25)
             records.append(dict(row=row, variant='', seed=seed,
                                 values=vals, metrics={}))
     return StudyReport(records, evidence.build_rows(2), list(seeds))
@@ -44,6 +46,24 @@ def test_rows_share_data_epochs_and_metric_keys():
     assert (default['min_speed'], default['max_speed']) == (1.0, 3.0)
 
 
+def test_init_epochs_start_every_row_from_one_perframe_stage():
+    rows = evidence.build_rows(4, init_epochs=3)
+    assert [r.name for r in rows] == ['perframe', 'lsts', 'copy']
+    for row in rows:
+        first, last = row.stages
+        # the same stage in every row: the study trains it once per seed
+        assert first == rows[0].stages[0]
+        assert first.name == 'pretrain' and first.epochs == 3
+        assert first.config == evidence.config_path('perframe')
+        assert last.name == row.name and last.epochs == 4
+        assert last.init_from == 'pretrain'
+        assert last.config == evidence.config_path(row.name)
+    assert evidence.parse_args(['--init-epochs', '6']).init_epochs == 6
+    assert evidence.parse_args([]).init_epochs is None
+    with pytest.raises(SystemExit):
+        evidence.parse_args(['--init-epochs', '0'])
+
+
 def test_speed_option_reaches_the_data_spec():
     args = evidence.parse_args(['--speed', '3', '6'])
     expected = evidence.data_spec(args.speed).expected()
@@ -65,8 +85,12 @@ def test_table_and_claims_that_hold():
         '80.3 ± 0.6 | 40.2 ± 0.3 | 66.0 ± 0.0 | 26.0 M | 46% | 4.00 ± 0.00 ' \
         '| 9.00 ± 0.00 |' in table
     assert '| 56.5 M | 100% |' in table
-    assert '| zero displacement (copy) | 0.60 / 0.60 / 0.60 | 0.60 ± 0.00 |' \
-        in evidence.alignment_table(report)
+    align = evidence.alignment_table(report)
+    assert '| alignment error, zero displacement (copy), cells | 0.60 / ' \
+        '0.60 / 0.60 | 0.60 ± 0.00 |' in align
+    assert "DFA's similarities (median; 0 = largest) | 0.0 / 1.0 / 2.0 | " \
+        '1.0 ± 1.0 |' in align
+    assert 'low2high features) | 0.25 / 0.25 / 0.25 | 0.25 ± 0.00 |' in align
     checks = {c.name: c for c in evidence.claims(report)}
     assert list(checks) == ['lsts_within_1.5_map50_of_perframe',
                             'lsts_backbone_flops_at_most_half',
@@ -136,6 +160,9 @@ def test_alignment_errors_on_generated_snippets(tmp_path):
     assert out['objects'] >= 2 * 4
     assert out['zero_error'] == pytest.approx(out['motion'])
     assert out['align_error'] >= 0 and out['zero_error'] > 0
+    n = model.dfa_align.num_offsets
+    assert 0 <= out['true_rank'] < n and 0 <= out['true_top1'] <= 1
+    assert 0 < out['memory_weight'] < 1
 
 
 def test_ensure_data_generates_vid_objects(tmp_path):

@@ -260,18 +260,18 @@ def main(argv=None):
             checks += claims(report, variant)
         title = f'**Variant `{variant}`**\n\n' if variant else ''
         parts.append(title + markdown(report, args, variant))
-    plot = None
-    if checks and list(roots) == ['']:
-        def plot(path):
-            report.plot_tradeoff(
-                path, 'gflops', 'top1', 'GFLOPs / video', 'top-1 (%)',
-                f'accuracy vs compute ({len(args.seeds)} seeds, big = '
-                'mean)', scales={'top1': 100},
-                extra_panel=usage_panel(report))
+
+    def plot(path):
+        report.plot_tradeoff(
+            path, 'gflops', 'top1', 'GFLOPs / video', 'top-1 (%)',
+            f'accuracy vs compute ({len(args.seeds)} seeds, big = mean)',
+            scales={'top1': 100}, extra_panel=usage_panel(report))
+
     table = '\n\n'.join(parts) + f'\n\nReproduce: `{command}`'
     stem = report_stem('adamml', args.variants)
     paths = report.write(out_dir, stem, table, checks,
-                         plot=plot, scales={'top1': 100}, command=command,
+                         plot=plot if checks and list(roots) == [''] else None,
+                         scales={'top1': 100}, command=command,
                          args=vars(args))
     print(table)
     for check in checks:

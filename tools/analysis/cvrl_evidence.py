@@ -238,17 +238,17 @@ def main(argv=None):
     if losses:
         md += ['', loss_line(losses)]
     print(table, flush=True)
-    checks, plot = [], None
-    if report.complete():
-        checks = claims(report)
+    checks = claims(report) if report.complete() else []
 
-        def plot(path):
-            report.plot_tradeoff(
-                path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
-                'linear-evaluation top-1 (%)',
-                'motion type: CVRL pre-training', scales={'top1': 100})
+    def plot(path):
+        report.plot_tradeoff(
+            path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
+            'linear-evaluation top-1 (%)',
+            'motion type: CVRL pre-training', scales={'top1': 100})
+
     paths = report.write(out_dir, 'cvrl_evidence', '\n'.join(md), checks,
-                         plot=plot, scales={'top1': 100}, command=command,
+                         plot=plot if checks else None,
+                         scales={'top1': 100}, command=command,
                          pretrain_epochs=args.pretrain_epochs,
                          linear_epochs=args.linear_epochs,
                          eval_split=args.eval_split, data=DATA_PARAMS,

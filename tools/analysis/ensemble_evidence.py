@@ -230,17 +230,16 @@ def main(argv=None):
           f'{" of this resumed invocation" if args.resume else ""}: '
           f'{seconds / 60:.1f} min.']
     print(table, flush=True)
-    checks, plot = [], None
-    if report.complete():
-        checks = claims(report)
+    checks = claims(report) if report.complete() else []
 
-        def plot(path):
-            report.plot_tradeoff(
-                path, 'gflops', 'top1', 'GFLOPs per 8-frame video',
-                'top-1 (%)', 'temporal order: MoViNet ensembling',
-                scales={'top1': 100})
+    def plot(path):
+        report.plot_tradeoff(
+            path, 'gflops', 'top1', 'GFLOPs per 8-frame video', 'top-1 (%)',
+            'temporal order: MoViNet ensembling', scales={'top1': 100})
+
     paths = report.write(out_dir, 'ensemble_evidence', '\n'.join(md),
-                         checks, plot=plot, scales={'top1': 100},
+                         checks, plot=plot if checks else None,
+                         scales={'top1': 100},
                          command=command, epochs=args.epochs,
                          eval_split=args.eval_split, data=DATA_PARAMS,
                          latency_ms=latency_ms, wall_seconds=seconds)

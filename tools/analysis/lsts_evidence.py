@@ -44,6 +44,7 @@ multiply-add = one FLOP). ``*_dfa`` rows add the paper's DFA fusion
 import math
 import os.path as osp
 import time
+from functools import partial
 
 import torch
 import torch.nn.functional as F
@@ -281,6 +282,14 @@ def claims(report, margin=5.0, variant=''):
     ]
 
 
+def plot_one(report, path):
+    """Accuracy against FLOPs of the rows of a one-variant study."""
+    report.plot_tradeoff(path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
+                         'test top-1 (%)',
+                         'moving-object: keyframe propagation',
+                         scales={'top1': 100})
+
+
 def plot_variants(report, variants, path):
     """One panel per data variant: top-1 against GFLOPs per row, every
     seed small, the mean with a ± std bar large."""
@@ -364,16 +373,9 @@ def main(argv=None):
                'one 8-frame test clip by mmengine.analysis (1 multiply-add '
                '= 1 FLOP).']
         if checks and list(roots) == ['']:
-
-            def plot(path):
-                report.plot_tradeoff(
-                    path, 'gflops', 'top1', 'GFLOPs per 8-frame clip',
-                    'test top-1 (%)', 'moving-object: keyframe propagation',
-                    scales={'top1': 100})
+            plot = partial(plot_one, report)
         elif checks:
-
-            def plot(path):
-                plot_variants(report, list(roots), path)
+            plot = partial(plot_variants, report, list(roots))
     stem = report_stem('lsts', args.variants)
     paths = report.write(out_dir, stem, '\n'.join(md), checks,
                          plot=plot, scales={'top1': 100}, **extra)

@@ -182,6 +182,17 @@ def _prepare_out_dir(out_dir, overwrite):
     os.makedirs(out_dir, exist_ok=True)
 
 
+def check_speeds(min_speed: float, max_speed: float) -> None:
+    """The one rule for object speeds: ``0 <= min_speed <= max_speed``.
+
+    Raises:
+        ValueError: Naming both values otherwise.
+    """
+    if not 0 <= min_speed <= max_speed:
+        raise ValueError(f'object speeds need 0 <= min_speed <= max_speed, '
+                         f'got min_speed={min_speed}, max_speed={max_speed}')
+
+
 def generate_vid_objects_dataset(out_dir, num_videos=(48, 16), frames=16,
                                  size=64, num_classes=4, max_objects=2,
                                  seed=0, min_speed=1.0, max_speed=3.0,
@@ -226,6 +237,7 @@ def generate_vid_objects_dataset(out_dir, num_videos=(48, 16), frames=16,
     if blur_prob < 0 or occlusion_prob < 0 or blur_prob + occlusion_prob > 1:
         raise ValueError(f'blur_prob={blur_prob} and occlusion_prob='
                          f'{occlusion_prob} must be >= 0 with sum <= 1')
+    check_speeds(min_speed, max_speed)
     _prepare_out_dir(out_dir, overwrite)
     counts, index = {}, 0
     for split, n in zip(('train', 'val'), num_videos):

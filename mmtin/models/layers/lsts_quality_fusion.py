@@ -60,14 +60,13 @@ class LSTSQualityFusion(BaseModule):
             ConvModule(quality_channels, 1, 3, padding=1, norm_cfg=None,
                        act_cfg=None, **common))
 
-    def forward(self, inputs: Sequence[Tensor]) -> Tensor:
-        """Fuse ``num_inputs`` feature maps of shape ``[B, C, H, W]``.
+    def quality_weights(self, inputs: Sequence[Tensor]) -> Tensor:
+        """The fusion weights: ``[num_inputs, B, 1, H, W]``, summing to 1
+        over the inputs at every position.
 
         Args:
-            inputs (Sequence[Tensor]): The aligned features.
-
-        Returns:
-            Tensor: ``[B, C, H, W]`` fused features.
+            inputs (Sequence[Tensor]): ``num_inputs`` feature maps of shape
+                ``[B, C, H, W]``.
         """
         inputs = list(inputs)
         if len(inputs) != self.num_inputs:
@@ -85,5 +84,16 @@ class LSTSQualityFusion(BaseModule):
         stacked = torch.cat(inputs, dim=0)  # [M * B, C, H, W]
         scores = self.quality(stacked).view(self.num_inputs, shape[0], 1,
                                             *shape[2:])
-        weights = scores.softmax(dim=0)
-        return (weights * stacked.view(self.num_inputs, *shape)).sum(0)
+        return scores.softmax(dim=0)
+
+    def forward(self, inputs: Sequence[Tensor]) -> Tensor:
+        """Fuse ``num_inputs`` feature maps of shape ``[B, C, H, W]``.
+
+        Args:
+            inputs (Sequence[Tensor]): The aligned features.
+
+        Returns:
+            Tensor: ``[B, C, H, W]`` fused features.
+        """
+        weights = self.quality_weights(inputs)
+        return (weights * torch.stack(list(inputs))).sum(0)

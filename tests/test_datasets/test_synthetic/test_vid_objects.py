@@ -82,3 +82,13 @@ def test_refuses_foreign_non_empty_folder(tmp_path):
     meta = generate_vid_objects_dataset(str(out), num_videos=(2, 1),
                                         frames=2, size=32, overwrite=True)
     assert meta['counts']['train']['snippets'] == 2
+
+
+@pytest.mark.parametrize('speeds', [(4.0, 2.0), (-1.0, 2.0)])
+def test_refuses_bad_speeds_before_writing(tmp_path, speeds):
+    out = tmp_path / 'gen'
+    with pytest.raises(ValueError, match='min_speed <= max_speed'):
+        generate_vid_objects_dataset(str(out), num_videos=(1, 1), frames=2,
+                                     size=32, min_speed=speeds[0],
+                                     max_speed=speeds[1])
+    assert not out.exists()
