@@ -116,6 +116,21 @@ class Runner:
         }
         return runner
 
+    def with_folded_bn(self) -> 'Runner':
+        """A copy whose model has its conv -> BN pairs folded
+        (:func:`mmtin.models.utils.fold_batch_norms`, checked on this
+        runner's input); :attr:`folded_bns` counts them."""
+        from mmtin.models.utils import fold_batch_norms
+
+        def run(model):
+            side = copy.copy(self)
+            side.model = model
+            return side.call()
+
+        runner = copy.copy(self)
+        runner.model, runner.folded_bns = fold_batch_norms(self.model, run)
+        return runner
+
     def call(self):
         """The timed call: ``predict`` (or the stream over the clip), under
         ``torch.autocast`` when :attr:`amp` is a dtype."""
@@ -256,7 +271,7 @@ def efficiency_table(rows: Sequence[Dict]) -> str:
 def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                    repeats: int = 10, warmup: int = 2, device='cpu',
                    compiled: bool = False, amp: Optional[torch.dtype] = None,
-                   onnxruntime: bool = False,
+                   onnxruntime: bool = False, fold_bn: bool = False,
                    log: Callable[[str], None] = print) -> List[Dict]:
     """Rows of every case at every batch size (and compiled copies).
 
@@ -275,6 +290,9 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
         onnxruntime (bool): Add an onnxruntime row (CPU, torch's thread
             count) after each eager one whose sides both export (one
             tensor in, scores out: TIN/TSM, TDN/TSN). Default: False.
+        fold_bn (bool): Add a row after each eager one with BatchNorm
+            folded into the convolutions on both sides (``... (BN
+            folded)``; ``*_folded_bns`` count them). Default: False.
         log (Callable): Progress printer. Default: print.
 
     Returns:
@@ -298,6 +316,14 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                     system.to_onnxruntime(threads),
                     plain.to_onnxruntime(threads), repeats, warmup, 'cpu',
                     case.goal))
+            if fold_bn:
+                sides = [side.with_folded_bn() for side in (system, plain)]
+                row = efficiency_row(f'{name} (BN folded)', case.scale,
+                                     *sides, repeats, warmup, device,
+                                     case.goal)
+                row['system_folded_bns'], row['plain_folded_bns'] = (
+                    side.folded_bns for side in sides)
+                rows.append(row)
             if compiled:
                 system = copy.copy(system)
                 plain = copy.copy(plain)

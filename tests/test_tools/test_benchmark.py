@@ -223,3 +223,23 @@ def test_efficiency_preset_json_rows(repo_root, tmp_path, capsys):
         assert row['latency_ratio'] > 0
     assert rows[0]['peak_mem_ratio'] > 0 and rows[1]['peak_mem_ratio'] is None
     assert '| TIN-R18 vs TSM-R18 (onnxruntime) |' in capsys.readouterr().out
+
+
+def test_efficiency_preset_fold_bn_rows(repo_root, tmp_path):
+    """``--fold-bn`` adds a row after the eager one with BatchNorm folded on
+    both sides: TDN-R18 deploy and TSN-R18 at demo scale; every BN of
+    TSN's ResNet-18 (20) follows a conv, and TDN has more."""
+    tool = _load_tool(repo_root)
+    out = tmp_path / 'eff.json'
+    tool.main([
+        '--preset', 'efficiency', '--scale', 'demo', '--batches', '1',
+        '--only', 'TDN-R18', '--repeats', '1', '--warmup', '0',
+        '--threads', '1', '--fold-bn', '--json', str(out)
+    ])
+    eager, folded = json.loads(out.read_text())
+    assert folded['name'] == eager['name'] + ' (BN folded)'
+    assert folded['plain_folded_bns'] == 20
+    assert folded['system_folded_bns'] > 20
+    assert folded['latency_ratio'] > 0
+    assert folded['flops_ratio'] == pytest.approx(eager['flops_ratio'],
+                                                  rel=0.05)

@@ -52,7 +52,8 @@ TSM-R50, MoViNet-A0/A2 stream vs base on 8 and 64 frames) through the real
 ``predict`` path, interleaved, at every ``--batches`` size and ``--scale``,
 and prints FLOPs, latency and peak-memory ratios with the spread;
 ``--compile`` adds ``torch.compile`` rows (compile time separately),
-``--onnxruntime`` onnxruntime rows of the exportable pairs;
+``--onnxruntime`` onnxruntime rows of the exportable pairs, ``--fold-bn``
+rows with BatchNorm folded into the convolutions on both sides;
 ``--json`` (= ``--out``) writes the rows.
 """
 import argparse
@@ -126,6 +127,9 @@ def build_parser():
                         help='efficiency preset: batch sizes')
     parser.add_argument('--compile', action='store_true',
                         help='efficiency preset: add torch.compile rows')
+    parser.add_argument('--fold-bn', action='store_true',
+                        help='efficiency preset: add rows with BatchNorm '
+                        'folded into the convolutions on both sides')
     parser.add_argument('--amp', choices=['bf16', 'fp16'], default=None,
                         help='efficiency preset: autocast both sides')
     parser.add_argument('--only', nargs='+', default=None,
@@ -284,7 +288,7 @@ def run_efficiency_preset(args, device):
     amp = dict(bf16=torch.bfloat16, fp16=torch.float16).get(args.amp)
     rows = run_efficiency(cases, args.batches, args.repeats, args.warmup,
                           device, compiled=args.compile, amp=amp,
-                          onnxruntime=args.onnxruntime)
+                          onnxruntime=args.onnxruntime, fold_bn=args.fold_bn)
     header = (f'device: {args.device}; torch {torch.__version__}; '
               f'{torch.get_num_threads()} threads; median of {args.repeats} '
               f'interleaved rounds (warmup {args.warmup}), system and plain '
