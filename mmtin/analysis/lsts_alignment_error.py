@@ -12,8 +12,9 @@ the zero displacement, :func:`zero_displacement_error`.
 Two more readings per object say why an error is large: ``true_rank``,
 where the offset nearest to the true motion ranks among the ``N``
 similarity logits at the object's cell (0 = the largest: the embeddings
-match the object to itself), and ``memory_weight``, the share DFA's quality fusion gives the
-aligned memory (against the frame's own ``low2high`` features) there.
+match the object to itself), and ``memory_weight``, the share DFA's
+quality fusion gives the aligned memory (against the frame's own
+``low2high`` features) there.
 """
 from typing import Dict, List, Sequence
 
@@ -22,7 +23,7 @@ import torch
 from torch import Tensor
 
 from mmtin.models.utils import resnet_low_level
-from mmtin.ops import lsts_align, lsts_sample
+from mmtin.ops import lsts_align, lsts_sample, lsts_similarity
 
 
 def expected_displacement(weights: Tensor, offsets: Tensor) -> Tensor:
@@ -82,8 +83,8 @@ def dfa_alignment_errors(detector, clip: Tensor,
         aligned, weights = lsts_align(memory, cur_embed, ref_embed,
                                       align.offsets, return_weights=True)
         # ranks from the logits: peaked softmax weights underflow to ties
-        logits = (lsts_sample(ref_embed, align.offsets) *
-                  cur_embed.unsqueeze(2)).sum(1)
+        logits = lsts_similarity(lsts_sample(ref_embed, align.offsets),
+                                 cur_embed)
         disp = expected_displacement(weights, align.offsets)[0]
         mem_w = torch.ones_like(disp[0]) if detector.dfa_fusion is None \
             else detector.dfa_fusion.quality_weights([aligned, cur])[0, 0, 0]

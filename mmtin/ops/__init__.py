@@ -9,7 +9,7 @@ from .temporal_difference import (bidirectional_differences, nearest_fuse,
                                   stdm_fusion_weights, temporal_depthwise_conv)
 from .tin_shift import interpolation_weights, linear_sampler, tin_shift
 from .lsts_align import (lsts_align, lsts_align_matmul, lsts_sample,
-                         sampling_grid, shift_coefficients)
+                         lsts_similarity, sampling_grid, shift_coefficients)
 from .gumbel_softmax import hard_gumbel_softmax
 from .patch_crop import clamp_centers, patch_crop
 from .contrastive_logits import contrastive_logits
@@ -26,7 +26,7 @@ __all__ = [
     'pooled_differences', 'stdm_fusion_weights', 'temporal_depthwise_conv',
     'interpolation_weights', 'linear_sampler', 'tin_shift', 'lsts_align',
     'lsts_align_matmul', 'shift_coefficients',
-    'lsts_sample', 'sampling_grid', 'hard_gumbel_softmax',
+    'lsts_sample', 'lsts_similarity', 'sampling_grid', 'hard_gumbel_softmax',
     'patch_crop', 'clamp_centers', 'contrastive_logits', 'anchor_grid',
     'base_anchors', 'box_area', 'box_iou', 'clip_boxes', 'decode_boxes',
     'encode_boxes', 'match_boxes', 'sample_matches', 'batched_nms', 'nms',

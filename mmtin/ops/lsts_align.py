@@ -78,6 +78,23 @@ def lsts_sample(x: Tensor, offsets: Tensor) -> Tensor:
     return out.view(b, c, -1, h, w)
 
 
+def lsts_similarity(ref_embed_k: Tensor, cur_embed: Tensor) -> Tensor:
+    """The logits ``<e_cur(p), e_ref(p + o_k)>`` of the alignment weights.
+
+    Args:
+        ref_embed_k (Tensor): ``[B, E, N, H, W]`` reference embeddings
+            sampled at ``p + o_k`` (:func:`lsts_sample`).
+        cur_embed (Tensor): ``[B, E, H, W]`` current embeddings.
+
+    Returns:
+        Tensor: ``[B, N, H, W]`` logits (the softmax over ``N`` gives the
+        weights).
+    """
+    # broadcast products, not einsum: einsum's bmm first copies the strided
+    # [B, C, N, H, W] samples into its layout (4x slower on the CPU)
+    return (ref_embed_k * cur_embed.to(ref_embed_k.dtype).unsqueeze(2)).sum(1)
+
+
 def lsts_align(ref_feat: Tensor,
                cur_embed: Tensor,
                ref_embed: Tensor,
@@ -108,10 +125,7 @@ def lsts_align(ref_feat: Tensor,
     sampled = lsts_sample(torch.cat((ref_feat, ref_embed.to(ref_feat.dtype)),
                                     dim=1), offsets)
     feat_k, embed_k = sampled[:, :c], sampled[:, c:]
-    # broadcast products, not einsum: einsum's bmm first copies the strided
-    # [B, C, N, H, W] samples into its layout (4x slower on the CPU)
-    logits = (embed_k * cur_embed.to(embed_k.dtype).unsqueeze(2)).sum(1)
-    weights = logits.softmax(dim=1)
+    weights = lsts_similarity(embed_k, cur_embed).softmax(dim=1)
     out = (weights.unsqueeze(1) * feat_k).sum(2)
     if return_weights:
         return out, weights

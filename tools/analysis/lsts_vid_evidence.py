@@ -44,8 +44,9 @@ import torch
 from torch import nn
 
 from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
-                         StudyRunner, command_line, ensure_data,
-                         markdown_table, mean_std, setup_study, study_parser)
+                         StudyRowError, StudyRunner, command_line,
+                         ensure_data, markdown_table, mean_std, setup_study,
+                         study_parser)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = ('perframe', 'lsts', 'copy')
@@ -256,8 +257,8 @@ def results_table(report):
 
 def alignment_table(report):
     """LSTS's alignment error per seed against the zero displacement, and
-    the two readings that say why (where the true offset ranks among DFA's
-    weights, and how much DFA's fusion uses the aligned memory)."""
+    the readings that say why (where the true offset ranks among DFA's
+    similarities, and how much DFA's fusion uses the aligned memory)."""
     if not report.stats('lsts', 'align_error')['n']:
         return ''
     rows = []
@@ -328,8 +329,10 @@ def parse_args(argv=None):
                         'row --epochs epochs from it (default: every row '
                         'from scratch)')
     args = parser.parse_args(argv)
-    if args.init_epochs is not None and args.init_epochs < 1:
-        parser.error(f'--init-epochs must be >= 1, got {args.init_epochs}')
+    try:  # the study rows' own rules on --epochs / --init-epochs
+        build_rows(args.epochs, args.init_epochs)
+    except StudyRowError as e:
+        parser.error(f'--epochs / --init-epochs: {e}')
     if args.speed is not None:
         from mmtin.datasets.synthetic.vid_objects import check_speeds
         try:

@@ -6,7 +6,7 @@ and keeps its parameter names (``conv1, bn1, conv2, conv3, bn3,
 conv3_smallscale2, bn3_smallscale2, conv3_smallscale4, bn3_smallscale4``), so
 official weights copy over one to one.
 """
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
@@ -18,6 +18,7 @@ from torch import Tensor
 
 from mmtin.ops.temporal_difference import (bidirectional_differences,
                                            pointwise_conv)
+from ..utils.fold_bn import folded_conv_bn
 from ..utils.validators import check_num_segments
 
 
@@ -155,13 +156,6 @@ class LongTermTDM(nn.Module):
         return torch.addcmul(x, x, sig_sum, value=0.5)
 
     # ---------------------------------------------------------------- deploy
-    @staticmethod
-    def _folded(conv: nn.Conv2d, bn: nn.Module) -> Tuple[Tensor, Tensor]:
-        """Weight and bias of ``conv`` followed by eval-mode ``bn``."""
-        scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
-        return (conv.weight * scale.view(-1, 1, 1, 1),
-                bn.bias - bn.running_mean * scale)
-
     def switch_to_deploy(self) -> None:
         """Fold every BN into its conv once and use the fused inference
         forward (:meth:`_forward_deploy`); call after loading the weights.
@@ -187,14 +181,14 @@ class LongTermTDM(nn.Module):
                     f'LongTermTDM.switch_to_deploy: {name} must be an '
                     f'nn.Conv2d, got {type(getattr(self, name)).__name__}')
         with torch.no_grad():
-            w1, b1 = self._folded(self.conv1, self.bn1)
-            w2s, b2s = self._folded(self.conv3_smallscale2,
-                                    self.bn3_smallscale2)
-            w4, b4 = self._folded(self.conv3_smallscale4,
-                                  self.bn3_smallscale4)
+            w1, b1 = folded_conv_bn(self.conv1, self.bn1)
+            w2s, b2s = folded_conv_bn(self.conv3_smallscale2,
+                                      self.bn3_smallscale2)
+            w4, b4 = folded_conv_bn(self.conv3_smallscale4,
+                                    self.bn3_smallscale4)
             if not self.legacy_backward_s4:
                 w4[:, :, 1, 1].diagonal().add_(1.0)  # D + S4
-            w3, b3 = self._folded(self.conv3, self.bn3)
+            w3, b3 = folded_conv_bn(self.conv3, self.bn3)
             fused = dict(w1=w1, b1=b1, w2s=w2s, b2s=b2s, w4=w4, b4=b4,
                          w3=w3 / 3.0, b3=b3)
         for name, t in fused.items():

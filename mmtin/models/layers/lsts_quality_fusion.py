@@ -68,6 +68,24 @@ class LSTSQualityFusion(BaseModule):
             inputs (Sequence[Tensor]): ``num_inputs`` feature maps of shape
                 ``[B, C, H, W]``.
         """
+        return self._weights(self._stack(inputs), len(inputs[0]))
+
+    def forward(self, inputs: Sequence[Tensor]) -> Tensor:
+        """Fuse ``num_inputs`` feature maps of shape ``[B, C, H, W]``.
+
+        Args:
+            inputs (Sequence[Tensor]): The aligned features.
+
+        Returns:
+            Tensor: ``[B, C, H, W]`` fused features.
+        """
+        stacked = self._stack(inputs)
+        shape = inputs[0].shape
+        weights = self._weights(stacked, shape[0])
+        return (weights * stacked.view(self.num_inputs, *shape)).sum(0)
+
+    def _stack(self, inputs: Sequence[Tensor]) -> Tensor:
+        """Checks the inputs; ``[num_inputs * B, C, H, W]``."""
         inputs = list(inputs)
         if len(inputs) != self.num_inputs:
             raise ValueError(
@@ -81,19 +99,10 @@ class LSTSQualityFusion(BaseModule):
                     f'LSTSQualityFusion: input {i} has shape '
                     f'{tuple(x.shape)}; all inputs must be [B, '
                     f'{self.in_channels}, H, W] (in_channels) of one shape')
-        stacked = torch.cat(inputs, dim=0)  # [M * B, C, H, W]
-        scores = self.quality(stacked).view(self.num_inputs, shape[0], 1,
-                                            *shape[2:])
+        return torch.cat(inputs, dim=0)
+
+    def _weights(self, stacked: Tensor, batch: int) -> Tensor:
+        """Softmax over the inputs of the quality scores of ``stacked``."""
+        scores = self.quality(stacked).view(self.num_inputs, batch, 1,
+                                            *stacked.shape[2:])
         return scores.softmax(dim=0)
-
-    def forward(self, inputs: Sequence[Tensor]) -> Tensor:
-        """Fuse ``num_inputs`` feature maps of shape ``[B, C, H, W]``.
-
-        Args:
-            inputs (Sequence[Tensor]): The aligned features.
-
-        Returns:
-            Tensor: ``[B, C, H, W]`` fused features.
-        """
-        weights = self.quality_weights(inputs)
-        return (weights * torch.stack(list(inputs))).sum(0)

@@ -22,32 +22,45 @@ from torch import Tensor
 _CONVS = (nn.Conv1d, nn.Conv2d, nn.Conv3d)
 
 
-def fold_bn_into_conv(conv: nn.Module, bn: nn.modules.batchnorm._BatchNorm
-                      ) -> None:
-    """Fold ``bn`` (eval statistics) into ``conv`` in place.
+def folded_conv_bn(conv: nn.Module, bn: nn.modules.batchnorm._BatchNorm
+                   ) -> Tuple[Tensor, Tensor]:
+    """Weight and bias of ``conv`` followed by eval-mode ``bn``, as new
+    tensors (``conv`` is not changed).
 
     Args:
         conv (nn.Module): A ``Conv1d/2d/3d`` with ``bn.num_features`` output
-            channels; gets a bias if it has none.
+            channels, with or without a bias.
         bn (_BatchNorm): Its BatchNorm, with running statistics.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``w * s`` and ``(b - mean) * s + beta``.
     """
     if bn.running_mean is None or bn.running_var is None:
-        raise ValueError(f'fold_bn_into_conv: {type(bn).__name__} has no '
+        raise ValueError(f'folded_conv_bn: {type(bn).__name__} has no '
                          'running statistics (track_running_stats=False)')
     if conv.out_channels != bn.num_features:
-        raise ValueError(f'fold_bn_into_conv: conv has {conv.out_channels} '
+        raise ValueError(f'folded_conv_bn: conv has {conv.out_channels} '
                          f'output channels, BN {bn.num_features}')
+    scale = torch.rsqrt(bn.running_var + bn.eps)
+    if bn.weight is not None:
+        scale = scale * bn.weight
+    shift = -bn.running_mean * scale
+    if bn.bias is not None:
+        shift = shift + bn.bias
+    bias = shift if conv.bias is None else conv.bias * scale + shift
+    shape = (-1, ) + (1, ) * (conv.weight.dim() - 1)
+    return (conv.weight * scale.view(shape).to(conv.weight),
+            bias.to(conv.weight))
+
+
+def fold_bn_into_conv(conv: nn.Module, bn: nn.modules.batchnorm._BatchNorm
+                      ) -> None:
+    """Fold ``bn`` (eval statistics) into ``conv`` in place
+    (:func:`folded_conv_bn`); ``conv`` gets a bias if it has none."""
     with torch.no_grad():
-        scale = torch.rsqrt(bn.running_var + bn.eps)
-        if bn.weight is not None:
-            scale = scale * bn.weight
-        shift = -bn.running_mean * scale
-        if bn.bias is not None:
-            shift = shift + bn.bias
-        bias = shift if conv.bias is None else conv.bias * scale + shift
-        shape = (-1, ) + (1, ) * (conv.weight.dim() - 1)
-        conv.weight.mul_(scale.view(shape).to(conv.weight))
-        conv.bias = nn.Parameter(bias.to(conv.weight))
+        weight, bias = folded_conv_bn(conv, bn)
+        conv.weight.copy_(weight)
+        conv.bias = nn.Parameter(bias)
 
 
 def trace_conv_bn_pairs(model: nn.Module, run: Callable[[nn.Module], object]
@@ -56,6 +69,11 @@ def trace_conv_bn_pairs(model: nn.Module, run: Callable[[nn.Module], object]
     every call of one ``run(model)``, the output tensor of one convolution
     (a BN fed by anything else, or by different convolutions, is left
     out)."""
+    return _trace(model, run)[0]
+
+
+def _trace(model, run) -> Tuple[Dict[str, str], object]:
+    """:func:`trace_conv_bn_pairs` and what the traced ``run`` returned."""
     outputs = {}  # id(tensor) -> (weakref, conv name)
     seen: Dict[str, Optional[str]] = {}
     handles = []
@@ -83,14 +101,14 @@ def trace_conv_bn_pairs(model: nn.Module, run: Callable[[nn.Module], object]
             handles.append(module.register_forward_pre_hook(bn_hook(name)))
     try:
         with torch.no_grad():
-            run(model)
+            output = run(model)
     finally:
         for h in handles:
             h.remove()
     pairs = {bn: conv for bn, conv in seen.items() if conv is not None}
     convs = list(pairs.values())
     # a convolution feeding two BNs is folded into neither
-    return {bn: c for bn, c in pairs.items() if convs.count(c) == 1}
+    return {bn: c for bn, c in pairs.items() if convs.count(c) == 1}, output
 
 
 def _outputs(result) -> list:
@@ -138,15 +156,15 @@ def fold_batch_norms(model: nn.Module,
             (e.g. a convolution's output also used before its BN).
     """
     model.eval()
-    pairs = trace_conv_bn_pairs(model, partial(_seeded, run))
+    # the traced forward is also the reference the fold is checked against
+    pairs, reference = _trace(model, partial(_seeded, run))
     folded = copy.deepcopy(model).eval()
     for bn_name, conv_name in pairs.items():
         fold_bn_into_conv(folded.get_submodule(conv_name),
                           folded.get_submodule(bn_name))
         parent, _, attr = bn_name.rpartition('.')
         setattr(folded.get_submodule(parent), attr, nn.Identity())
-    before, after = _outputs(_seeded(run, model)), _outputs(
-        _seeded(run, folded))
+    before, after = _outputs(reference), _outputs(_seeded(run, folded))
     if len(before) != len(after) or not all(
             a.shape == b.shape and torch.allclose(a, b, rtol, atol)
             for a, b in zip(after, before)):
