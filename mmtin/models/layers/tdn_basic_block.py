@@ -10,8 +10,7 @@ from mmaction.models.backbones.resnet import BasicBlock
 from torch import Tensor
 from torch.utils import checkpoint as cp
 
-from .long_term_tdm import LongTermTDM
-from .temporal_depthwise_conv import TemporalDepthwiseConv
+from .tdn_res_layer import build_tdn_temporal_modules
 
 
 class CheckpointBasicBlock(BasicBlock):
@@ -85,14 +84,8 @@ class TDNBasicBlock(CheckpointBasicBlock):
                  tconv_cfg: Dict = dict(),
                  **kwargs) -> None:
         super().__init__(inplanes, planes, **kwargs)
-        # the block's conv/norm configs reach the L-TDM unless overridden
-        ltdm_cfg = {
-            **{k: kwargs[k]
-               for k in ('conv_cfg', 'norm_cfg') if k in kwargs},
-            **ltdm_cfg
-        }
-        self.ltdm = LongTermTDM(planes, num_segments, **ltdm_cfg)
-        self.tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
+        self.ltdm, self.tconv = build_tdn_temporal_modules(
+            planes, num_segments, ltdm_cfg, tconv_cfg, kwargs)
 
     def _residual(self, x: Tensor) -> Tensor:
         return self.conv2(self.tconv(self.ltdm(self.conv1(x))))

@@ -1,8 +1,33 @@
 # Copyright (c) OpenMMLab. All rights reserved.
-"""A ResNet stage of TDN blocks (MMAction2 ``make_res_layer`` names)."""
+"""A ResNet stage of TDN blocks (MMAction2 ``make_res_layer`` names) and
+the two temporal modules every TDN block inserts after its first conv."""
+from typing import Dict, Tuple
+
 import torch.nn as nn
 from mmaction.utils import ConfigType
 from mmcv.cnn import ConvModule
+
+from .long_term_tdm import LongTermTDM
+from .temporal_depthwise_conv import TemporalDepthwiseConv
+
+
+def build_tdn_temporal_modules(
+        planes: int, num_segments: int, ltdm_cfg: Dict, tconv_cfg: Dict,
+        block_kwargs: Dict) -> Tuple[LongTermTDM, TemporalDepthwiseConv]:
+    """The L-TDM and the temporal conv of a TDN block, on ``planes``
+    channels.
+
+    The block's ``conv_cfg``/``norm_cfg`` (in ``block_kwargs``) reach the
+    L-TDM unless ``ltdm_cfg`` overrides them.
+
+    Returns:
+        tuple: ``(LongTermTDM, TemporalDepthwiseConv)``.
+    """
+    inherited = {k: block_kwargs[k] for k in ('conv_cfg', 'norm_cfg')
+                 if k in block_kwargs}
+    ltdm = LongTermTDM(planes, num_segments, **{**inherited, **ltdm_cfg})
+    tconv = TemporalDepthwiseConv(planes, num_segments, **tconv_cfg)
+    return ltdm, tconv
 
 
 def make_tdn_res_layer(block: type, inplanes: int, planes: int, blocks: int,
