@@ -62,7 +62,7 @@ def test_table_and_claims():
 def test_parse_args():
     args = evidence.parse_args(['--pretrain-epochs', '3'])
     assert args.pretrain_epochs == 3 and args.linear_epochs == 30
-    assert evidence.parse_args([]).pretrain_epochs == 8
+    assert evidence.parse_args([]).pretrain_epochs == 64
     assert args.eval_split == 'test' and args.seeds == [0, 1, 2]
     assert args.data_root == 'data/motion_type_plain_fixed_480'
 

@@ -36,7 +36,7 @@ classes):
 * ``random``: the linear evaluation of a frozen, randomly initialised
   backbone (no pre-training).
 
-Budget: both pre-trainings run ``--pretrain-epochs`` (default 8) on the
+Budget: both pre-trainings run ``--pretrain-epochs`` (default 64) on the
 training videos (without labels) with :data:`PRETRAIN_OPTIONS`; every
 linear evaluation runs ``--linear-epochs`` (default 30) on the same
 labelled videos (SGD, lr 0.01, momentum 0.9, cosine; chosen on val). The
@@ -202,7 +202,7 @@ def parse_args(argv=None):
     parser = study_parser('CVRL evidence', 'work_dirs/cvrl_evidence',
                           data_root='data/motion_type_plain_fixed_480',
                           eval_split=True)
-    parser.add_argument('--pretrain-epochs', type=int, default=8,
+    parser.add_argument('--pretrain-epochs', type=int, default=64,
                         help='epochs of each pre-training (chosen on val)')
     parser.add_argument('--linear-epochs', type=int, default=30,
                         help='epochs of every linear evaluation')
