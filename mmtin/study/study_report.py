@@ -99,6 +99,13 @@ class StudyReport:
         """The error message of every failed run."""
         return [r['error'] for r in self.records if 'error' in r]
 
+    def run_seconds(self) -> float:
+        """Training and testing seconds summed over the finished runs,
+        reused ones included (so a ``--resume`` pass still reports what the
+        study cost, unlike its own wall time)."""
+        return sum(r.get('seconds', 0.) for r in self.records
+                   if 'error' not in r)
+
     def complete(self, variant: str = '') -> bool:
         """Every row has a finished run for every seed."""
         for row in self.rows:

@@ -39,6 +39,8 @@ def test_report_groups_rows_seeds_and_variants(tmp_path):
     assert stats['std'] == pytest.approx(math.sqrt(50))
     assert report.stats('a', 'top1', 'v2')['per_seed'] == {0: .1}
     assert report.failures() == ['b seed 2: boom']
+    # five finished runs of 1 s each; the failed one has no time
+    assert report.run_seconds() == pytest.approx(5.0)
     assert not report.complete()
     assert StudyReport(records[:4], ['a', 'b'], [0, 1]).complete()
     summary = report.summary({'top1': 100})

@@ -356,8 +356,8 @@ def main(argv=None):
         stop_on_error=args.stop_on_error).run()
     measure(records, args.data_root, args.latency_repeats)
     wall = time.time() - start
-    run_seconds = sum(r.get('seconds', 0.) for r in records)
     report = StudyReport(records, rows, args.seeds)
+    run_seconds = report.run_seconds()
     table, align = results_table(report), alignment_table(report)
     counts = meta['counts']
     md = ['# LSTS video object detection evidence', '',
