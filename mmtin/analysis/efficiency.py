@@ -131,6 +131,20 @@ class Runner:
         runner.model, runner.folded_bns = fold_batch_norms(self.model, run)
         return runner
 
+    def with_channels_last(self) -> 'Runner':
+        """A copy whose model keeps its conv weights channels-last
+        (``torch.channels_last`` for 4-D, ``channels_last_3d`` for 5-D), so
+        that oneDNN runs the convolutions, and passes their outputs on, in
+        that layout; the input stays as it is."""
+        formats = {4: torch.channels_last, 5: torch.channels_last_3d}
+        runner = copy.copy(self)
+        runner.model = copy.deepcopy(self.model)
+        for param in runner.model.parameters():
+            if param.dim() in formats:
+                param.data = param.data.contiguous(
+                    memory_format=formats[param.dim()])
+        return runner
+
     def call(self):
         """The timed call: ``predict`` (or the stream over the clip), under
         ``torch.autocast`` when :attr:`amp` is a dtype."""
@@ -272,6 +286,7 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                    repeats: int = 10, warmup: int = 2, device='cpu',
                    compiled: bool = False, amp: Optional[torch.dtype] = None,
                    onnxruntime: bool = False, fold_bn: bool = False,
+                   channels_last: bool = False,
                    log: Callable[[str], None] = print) -> List[Dict]:
     """Rows of every case at every batch size (and compiled copies).
 
@@ -293,6 +308,9 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
         fold_bn (bool): Add a row after each eager one with BatchNorm
             folded into the convolutions on both sides (``... (BN
             folded)``; ``*_folded_bns`` count them). Default: False.
+        channels_last (bool): Add a row after each eager one with both
+            sides' conv weights channels-last (``... (channels_last)``,
+            :meth:`Runner.with_channels_last`). Default: False.
         log (Callable): Progress printer. Default: print.
 
     Returns:
@@ -324,6 +342,11 @@ def run_efficiency(cases: Sequence, batches: Sequence[int] = (1, 8),
                 row['system_folded_bns'], row['plain_folded_bns'] = (
                     side.folded_bns for side in sides)
                 rows.append(row)
+            if channels_last:
+                rows.append(efficiency_row(
+                    f'{name} (channels_last)', case.scale,
+                    system.with_channels_last(), plain.with_channels_last(),
+                    repeats, warmup, device, case.goal))
             if compiled:
                 system = copy.copy(system)
                 plain = copy.copy(plain)

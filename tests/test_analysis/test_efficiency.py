@@ -86,3 +86,34 @@ def test_compiled_rows_report_compile_time_and_unit_flops():
     assert [r['name'] for r in rows] == ['tsn', 'tsn (compiled)']
     assert rows[0]['system_compile_s'] is None
     assert rows[1]['system_compile_s'] > 0 and rows[1]['flops_ratio'] == 1.0
+
+
+def test_channels_last_rows_keep_the_predictions():
+    """``channels_last=True`` adds a row whose sides are copies with
+    channels-last conv weights: the models' own weights stay as they are
+    and the copies predict the same scores."""
+    from mmtin.analysis.efficiency import run_efficiency
+    from mmtin.analysis.efficiency_cases import EfficiencyCase
+    model = _tiny_tsn().eval()
+    x = torch.randn(1, 2, 3, 32, 32)
+    runner = Runner('a', model, x)
+    copy = runner.with_channels_last()
+    weight = copy.model.backbone.conv1.conv.weight
+    assert weight.is_contiguous(memory_format=torch.channels_last)
+    assert not weight.is_contiguous()
+    assert model.backbone.conv1.conv.weight.is_contiguous()
+
+    def scores(side):
+        with torch.no_grad():
+            return torch.stack([s.pred_score for s in side.call()])
+
+    assert torch.allclose(scores(copy), scores(runner), atol=1e-5)
+
+    def build(batch, device):
+        return Runner('a', model, x), Runner('b', model, x)
+
+    rows = run_efficiency([EfficiencyCase('tsn', 'demo', build)],
+                          batches=(1, ), repeats=1, warmup=0,
+                          channels_last=True, log=lambda msg: None)
+    assert [r['name'] for r in rows] == ['tsn', 'tsn (channels_last)']
+    assert rows[1]['flops_ratio'] == 1.0

@@ -53,7 +53,8 @@ TSM-R50, MoViNet-A0/A2 stream vs base on 8 and 64 frames) through the real
 and prints FLOPs, latency and peak-memory ratios with the spread;
 ``--compile`` adds ``torch.compile`` rows (compile time separately),
 ``--onnxruntime`` onnxruntime rows of the exportable pairs, ``--fold-bn``
-rows with BatchNorm folded into the convolutions on both sides;
+rows with BatchNorm folded into the convolutions on both sides,
+``--channels-last`` rows with both sides' conv weights channels-last;
 ``--json`` (= ``--out``) writes the rows.
 """
 import argparse
@@ -130,6 +131,9 @@ def build_parser():
     parser.add_argument('--fold-bn', action='store_true',
                         help='efficiency preset: add rows with BatchNorm '
                         'folded into the convolutions on both sides')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='efficiency preset: add rows with both sides\' '
+                        'conv weights channels-last')
     parser.add_argument('--amp', choices=['bf16', 'fp16'], default=None,
                         help='efficiency preset: autocast both sides')
     parser.add_argument('--only', nargs='+', default=None,
@@ -288,7 +292,8 @@ def run_efficiency_preset(args, device):
     amp = dict(bf16=torch.bfloat16, fp16=torch.float16).get(args.amp)
     rows = run_efficiency(cases, args.batches, args.repeats, args.warmup,
                           device, compiled=args.compile, amp=amp,
-                          onnxruntime=args.onnxruntime, fold_bn=args.fold_bn)
+                          onnxruntime=args.onnxruntime, fold_bn=args.fold_bn,
+                          channels_last=args.channels_last)
     header = (f'device: {args.device}; torch {torch.__version__}; '
               f'{torch.get_num_threads()} threads; median of {args.repeats} '
               f'interleaved rounds (warmup {args.warmup}), system and plain '
