@@ -106,6 +106,13 @@ class StudyReport:
         return sum(r.get('seconds', 0.) for r in self.records
                    if 'error' not in r)
 
+    def time_sentence(self, wall_seconds: float) -> str:
+        """The report's sentence on what the study took: this command's
+        wall time and :meth:`run_seconds`, in minutes."""
+        return (f'Wall time of this command {wall_seconds / 60:.1f} min '
+                f'(training and testing of the runs '
+                f'{self.run_seconds() / 60:.1f} min).')
+
     def complete(self, variant: str = '') -> bool:
         """Every row has a finished run for every seed."""
         for row in self.rows:

@@ -41,6 +41,9 @@ def test_report_groups_rows_seeds_and_variants(tmp_path):
     assert report.failures() == ['b seed 2: boom']
     # five finished runs of 1 s each; the failed one has no time
     assert report.run_seconds() == pytest.approx(5.0)
+    assert report.time_sentence(90.0) == (
+        'Wall time of this command 1.5 min (training and testing of the '
+        'runs 0.1 min).')
     assert not report.complete()
     assert StudyReport(records[:4], ['a', 'b'], [0, 1]).complete()
     summary = report.summary({'top1': 100})

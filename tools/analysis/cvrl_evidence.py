@@ -232,9 +232,7 @@ def main(argv=None):
           f'epochs (CVRL and per-frame), {args.linear_epochs} linear-'
           f'evaluation epochs (every row), seeds {args.seeds}. FLOPs of '
           'one 8-frame 32x32 test clip by mmengine.analysis (1 '
-          f'multiply-add = 1 FLOP). Wall time of this command '
-          f'{seconds / 60:.1f} min (training and testing of the runs '
-          f'{report.run_seconds() / 60:.1f} min).']
+          'multiply-add = 1 FLOP). ' + report.time_sentence(seconds)]
     losses = probe_losses(args.work_dir, args.seeds)
     if losses:
         md += ['', loss_line(losses)]

@@ -226,9 +226,7 @@ def main(argv=None):
           '64x64 test video by mmengine.analysis (1 multiply-add = 1 FLOP); '
           f'latency: median of {args.latency_runs} batch-1 forwards of the '
           f'test model (decoded, normalised clip), CPU, {args.threads} '
-          f'thread(s). Wall time of this command {seconds / 60:.1f} min '
-          f'(training and testing of the runs '
-          f'{report.run_seconds() / 60:.1f} min).']
+          'thread(s). ' + report.time_sentence(seconds)]
     print(table, flush=True)
     checks = claims(report) if report.complete() else []
 

@@ -357,7 +357,6 @@ def main(argv=None):
     measure(records, args.data_root, args.latency_repeats)
     wall = time.time() - start
     report = StudyReport(records, rows, args.seeds)
-    run_seconds = report.run_seconds()
     table, align = results_table(report), alignment_table(report)
     counts = meta['counts']
     md = ['# LSTS video object detection evidence', '',
@@ -377,9 +376,8 @@ def main(argv=None):
           'FLOP) / 16. Latency per frame: median of '
           f'{args.latency_repeats} timed forwards of one 16-frame clip '
           f'(batch 1, CPU, {args.threads} torch thread(s), in the driver\'s '
-          'process, rows interleaved) / 16, mean ± std over seeds. '
-          f'Wall time of this command {wall / 60:.1f} min (training and '
-          f'testing of the runs {run_seconds / 60:.1f} min).', '']
+          'process, rows interleaved) / 16, mean ± std over seeds. ' +
+          report.time_sentence(wall), '']
     if align:
         md += ['## Alignment error of the learned offsets', '', align, '',
                'Distance (feature cells, 8 px) between DFA\'s expected '
@@ -411,7 +409,7 @@ def main(argv=None):
                          scales={k: 100 for k in METRICS}, command=command,
                          epochs=args.epochs, init_epochs=args.init_epochs,
                          data=meta, wall_seconds=wall,
-                         run_seconds=run_seconds)
+                         run_seconds=report.run_seconds())
     print(table)
     if align:
         print(align)
