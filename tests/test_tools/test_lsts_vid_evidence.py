@@ -17,7 +17,8 @@ def _report(map50, degraded, gflops=None, seeds=(0, 1, 2)):
         for seed, v in zip(seeds, values):
             vals = dict(map50=v / 100, map=v / 200,
                         degraded_map50=degraded[row][seed] / 100,
-                        gflops=gflops[row], feat_ms=4.0, det_ms=9.0)
+                        gflops=gflops[row], feat_ms=4.0, det_ms=9.0,
+                        key_map50=0.9, nonkey_map50=v / 100 - 0.05)
             if row == 'lsts':
                 vals.update(align_error=0.3, zero_error=0.6,
                             true_rank=float(seed), true_top1=0.5,
@@ -82,7 +83,8 @@ def test_table_and_claims_that_hold():
              copy=[50., 50., 50.]))
     table = evidence.results_table(report)
     assert '| LSTS propagation (k = 4, SRFU + DFA) | 80.0 / 81.0 / 80.0 | ' \
-        '80.3 ± 0.6 | 40.2 ± 0.3 | 66.0 ± 0.0 | 26.0 M | 46% | 4.00 ± 0.00 ' \
+        '80.3 ± 0.6 | 40.2 ± 0.3 | 66.0 ± 0.0 | 90.0 ± 0.0 | 75.3 ± 0.6 | ' \
+        '26.0 M | 46% | 4.00 ± 0.00 ' \
         '| 9.00 ± 0.00 |' in table
     assert '| 56.5 M | 100% |' in table
     align = evidence.alignment_table(report)
@@ -165,6 +167,40 @@ def test_alignment_errors_on_generated_snippets(tmp_path):
     assert 0 < out['memory_weight'] < 1
 
 
+def test_keyframe_maps_split_the_frames_by_position(tmp_path):
+    """A model that returns the ground truth on keyframe positions and
+    nothing elsewhere scores 1 there and 0 on the other positions."""
+    from mmengine.structures import InstanceData
+
+    import mmtin  # noqa: F401
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    init_default_scope('mmaction')
+    generate_vid_objects_dataset(str(tmp_path), num_videos=(1, 2),
+                                 frames=6, seed=3)
+    dataset = evidence.test_dataset(evidence.config_path('lsts'),
+                                    str(tmp_path))
+
+    class KeyOnly:
+        def test_step(self, data):
+            samples = data['data_samples']
+            for s in samples:
+                s.pred_instances = [
+                    InstanceData(bboxes=g.bboxes, labels=g.labels,
+                                 scores=torch.ones(len(g.labels)))
+                    if t % 3 == 0 else
+                    InstanceData(bboxes=torch.zeros(0, 4),
+                                 labels=torch.zeros(0, dtype=torch.long),
+                                 scores=torch.zeros(0))
+                    for t, g in enumerate(s.gt_instances)]
+            return samples
+
+    assert evidence.keyframe_maps(KeyOnly(), dataset, 3) == dict(
+        key_map50=pytest.approx(1.0), nonkey_map50=0.0)
+    assert evidence.keyframe_interval('perframe') == 1
+    assert f'(k = {evidence.keyframe_interval()}, SRFU' in \
+        evidence.build_rows(1)[1].label
+
+
 def test_ensure_data_generates_vid_objects(tmp_path):
     """The study core marks a folder before it generates into it; the VID
     generator takes a folder holding only that marker as empty."""
@@ -202,3 +238,11 @@ def test_load_model_restores_the_checkpoint_in_eval_mode(tmp_path):
     torch.save({'state_dict': {}}, tmp_path / 'empty.pth')
     with pytest.raises(Exception, match='missing'):
         evidence.load_model(config, str(tmp_path / 'empty.pth'))
+
+
+def test_data_seed_option_reaches_the_data_spec():
+    args = evidence.parse_args(['--data-seed', '1', '--speed', '3', '6'])
+    expected = evidence.data_spec(args.speed, args.data_seed).expected()
+    assert expected['seed'] == 1 and expected['max_speed'] == 6.0
+    assert evidence.parse_args([]).data_seed is None
+    assert evidence.data_spec(None, None).expected()['seed'] == 0

@@ -50,9 +50,6 @@ from mmtin.study import (ClaimCheck, DataSpec, Stage, StudyReport, StudyRow,
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 ROWS = ('perframe', 'lsts', 'copy')
-LABELS = dict(perframe='per-frame detector (full backbone every frame)',
-              lsts='LSTS propagation (k = 4, SRFU + DFA)',
-              copy='copy propagation (k = 4, no alignment)')
 METRICS = {'map50': 'vid/mAP_50', 'map': 'vid/mAP',
            'degraded_map50': 'vid/degraded/mAP_50'}
 #: data of the study: the generator's defaults (48 train / 16 val snippets
@@ -67,6 +64,21 @@ EPOCHS = 6
 def config_path(row):
     return osp.join(REPO_ROOT, 'configs', 'lsts_vid',
                     f'{row}_r18_vid_objects.py')
+
+
+def keyframe_interval(row='lsts'):
+    """``model.keyframe_interval`` of a row's config."""
+    from mmengine.config import Config
+    return int(Config.fromfile(config_path(row)).model.keyframe_interval)
+
+
+def row_labels():
+    """The rows' labels, with the propagation rows' keyframe interval."""
+    k = keyframe_interval()
+    return dict(perframe='per-frame detector (full backbone every frame)',
+                lsts=f'LSTS propagation (k = {k}, SRFU + DFA)',
+                copy=f'copy propagation (k = {keyframe_interval("copy")}, '
+                'no alignment)')
 
 
 def build_rows(epochs, init_epochs=None):
@@ -88,19 +100,23 @@ def build_rows(epochs, init_epochs=None):
         Stage('pretrain', config_path('perframe'), init_epochs,
               cfg_options=options)]
     init = None if init_epochs is None else 'pretrain'
+    labels = row_labels()
     return [
         StudyRow(row, first + [Stage(row, config_path(row), epochs,
                                      init_from=init, cfg_options=options)],
-                 label=LABELS[row], metrics=dict(METRICS))
+                 label=labels[row], metrics=dict(METRICS))
         for row in ROWS
     ]
 
 
-def data_spec(speed=None):
+def data_spec(speed=None, seed=None):
     """The study's data; ``speed = (min, max)`` object speeds in pixels per
-    frame at 64 px (default: the generator's 1-3)."""
+    frame at 64 px (default: the generator's 1-3); ``seed`` the data seed
+    (default: the study's, 0; another one gives calibration data)."""
     from mmtin.datasets.synthetic import generate_vid_objects_dataset
     params = dict(DATA_PARAMS)
+    if seed is not None:
+        params.update(seed=seed)
     if speed is not None:
         params.update(min_speed=float(speed[0]), max_speed=float(speed[1]))
     return DataSpec(generate_vid_objects_dataset, params)
@@ -195,8 +211,33 @@ def alignment_errors(model, dataset, stride):
                 objects=len(rows))
 
 
+def keyframe_maps(model, dataset, interval):
+    """mAP@0.5 of ``model`` on the test clips' frames at keyframe positions
+    of ``interval`` (``t % interval == 0``, ``key_map50``) and on the
+    others (``nonkey_map50``): the frames a propagation row runs the whole
+    backbone on, and the frames it propagates to (for the per-frame row,
+    the same positions)."""
+    from mmengine.dataset import pseudo_collate
+
+    from mmtin.evaluation.metrics.vid_coco_metric import (VIDCocoMetric,
+                                                          coco_map)
+    metric = VIDCocoMetric()
+    for i in range(len(dataset)):
+        data = pseudo_collate([dataset[i]])
+        with torch.no_grad():
+            metric.process(data, model.test_step(data))
+    frames = [f for sample in metric.results for f in sample]
+    positions = [t for sample in metric.results for t in range(len(sample))]
+    num_classes = len(dataset.metainfo['classes'])
+    return {name: coco_map(frames, num_classes, [
+        i for i, t in enumerate(positions) if (t % interval == 0) == key
+    ])['mAP_50'] for name, key in (('key_map50', True),
+                                   ('nonkey_map50', False))}
+
+
 def measure(records, data_root, repeats=15, log=print):
-    """Add ``gflops``, ``feat_ms``, ``det_ms`` (and for LSTS
+    """Add ``gflops``, ``feat_ms``, ``det_ms``, ``key_map50`` /
+    ``nonkey_map50`` (at the LSTS row's keyframe positions) (and for LSTS
     ``align_error``, ``zero_error``, ``motion``) to each finished record's
     ``values``, seed by seed."""
     by_seed = {}
@@ -209,10 +250,12 @@ def measure(records, data_root, repeats=15, log=print):
         dataset = test_dataset(config_path(recs[0]['row']), data_root)
         clip = preprocess(next(iter(models.values())), dataset[0])
         lat = interleaved_latency(models, clip, repeats)
+        interval = keyframe_interval()
         for r in recs:
             model = models[r['row']]
             r['values']['gflops'] = backbone_gflops_per_frame(model, clip)
             r['values'].update(lat[r['row']])
+            r['values'].update(keyframe_maps(model, dataset, interval))
             if r['row'] == 'lsts':
                 r['values'].update(alignment_errors(
                     model, dataset, model.rpn_head.stride))
@@ -245,12 +288,15 @@ def results_table(report):
             ' / '.join(f'{v:.1f}' for v in m50['per_seed'].values()),
             _pct(m50), _pct(report.stats(row, 'map', scale=100)),
             _pct(report.stats(row, 'degraded_map50', scale=100)),
+            _pct(report.stats(row, 'key_map50', scale=100)),
+            _pct(report.stats(row, 'nonkey_map50', scale=100)),
             f'{gf:.1f} M', ratio,
             mean_std(report.stats(row, 'feat_ms'), 2),
             mean_std(report.stats(row, 'det_ms'), 2)])
     return markdown_table(
         ['model', 'mAP@0.5 per seed (%)', 'mAP@0.5', 'mAP@[.5:.95]',
-         'mAP@0.5 degraded frames', 'backbone FLOPs / frame',
+         'mAP@0.5 degraded frames', 'mAP@0.5 keyframe positions',
+         'mAP@0.5 non-key positions', 'backbone FLOPs / frame',
          'vs per-frame', 'latency / frame, features (ms)',
          'latency / frame, detector (ms)'], rows)
 
@@ -322,6 +368,11 @@ def parse_args(argv=None):
                         help='object speeds of the generated data, pixels '
                         'per frame at 64 px (default: the generator\'s 1 3); '
                         'use a fresh --data-root')
+    parser.add_argument('--data-seed', type=int, default=None,
+                        help='seed of the generated data (default '
+                        f'{DATA_PARAMS["seed"]}, the study\'s; another one '
+                        'calibrates without its test split); use a fresh '
+                        '--data-root')
     parser.add_argument('--init-epochs', type=int, default=None,
                         metavar='N',
                         help='start every row from a per-frame detector '
@@ -347,7 +398,7 @@ def main(argv=None):
     out_dir = setup_study(args)
     command = command_line('tools/analysis/lsts_vid_evidence.py', argv)
     start = time.time()
-    meta = ensure_data(args.data_root, data_spec(args.speed),
+    meta = ensure_data(args.data_root, data_spec(args.speed, args.data_seed),
                        args.regenerate_data)
     rows = build_rows(args.epochs, args.init_epochs)
     records = StudyRunner(
