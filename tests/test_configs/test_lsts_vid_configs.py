@@ -54,7 +54,7 @@ def test_demo_trio_differs_only_in_propagation(repo_root):
     models = {n: _load(repo_root, n).model for n in DEMO}
     settings = {n: (m.pop('keyframe_interval'), m.pop('alignment'))
                 for n, m in models.items()}
-    assert settings == {DEMO[0]: (4, 'lsts'), DEMO[1]: (4, 'copy'),
+    assert settings == {DEMO[0]: (6, 'lsts'), DEMO[1]: (6, 'copy'),
                         DEMO[2]: (1, 'lsts')}
     assert models[DEMO[0]] == models[DEMO[1]] == models[DEMO[2]]
 

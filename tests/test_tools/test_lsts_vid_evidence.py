@@ -59,10 +59,11 @@ def test_init_epochs_start_every_row_from_one_perframe_stage():
         assert last.name == row.name and last.epochs == 4
         assert last.init_from == 'pretrain'
         assert last.config == evidence.config_path(row.name)
-    assert evidence.parse_args(['--init-epochs', '6']).init_epochs == 6
-    assert evidence.parse_args([]).init_epochs is None
+    assert evidence.parse_args(['--init-epochs', '3']).init_epochs == 3
+    assert evidence.parse_args([]).init_epochs == evidence.INIT_EPOCHS
+    assert evidence.parse_args(['--init-epochs', '0']).init_epochs is None
     with pytest.raises(SystemExit):
-        evidence.parse_args(['--init-epochs', '0'])
+        evidence.parse_args(['--init-epochs', '-1'])
 
 
 def test_speed_option_reaches_the_data_spec():
@@ -82,7 +83,8 @@ def test_table_and_claims_that_hold():
         dict(perframe=[60., 62., 64.], lsts=[66., 66., 66.],
              copy=[50., 50., 50.]))
     table = evidence.results_table(report)
-    assert '| LSTS propagation (k = 4, SRFU + DFA) | 80.0 / 81.0 / 80.0 | ' \
+    k = evidence.keyframe_interval()
+    assert f'| LSTS propagation (k = {k}, SRFU + DFA) | 80.0 / 81.0 / 80.0 | ' \
         '80.3 ± 0.6 | 40.2 ± 0.3 | 66.0 ± 0.0 | 90.0 ± 0.0 | 75.3 ± 0.6 | ' \
         '26.0 M | 46% | 4.00 ± 0.00 ' \
         '| 9.00 ± 0.00 |' in table
@@ -132,10 +134,10 @@ def test_flops_and_latency_of_the_committed_configs():
             Config.fromfile(evidence.config_path(row)).model.to_dict()).eval()
         for row in ('perframe', 'lsts')
     }
-    clip = torch.randn(1, 8, 3, 64, 64)
+    clip = torch.randn(1, 16, 3, 64, 64)  # a test clip
     flops = {row: evidence.backbone_gflops_per_frame(m, clip)
              for row, m in models.items()}
-    # k = 4 on 8 frames: 2 keyframes, 1 SRFU, 6 non-key frames
+    # k = 6 on 16 frames: 3 keyframes, 2 SRFU, 13 non-key frames
     assert flops['lsts'] <= 0.5 * flops['perframe']
     assert flops['perframe'] == pytest.approx(0.0565, rel=0.01)
     lat = evidence.interleaved_latency(models, clip, repeats=1, warmup=0)
@@ -158,8 +160,8 @@ def test_alignment_errors_on_generated_snippets(tmp_path):
     model = MODELS.build(Config.fromfile(
         evidence.config_path('lsts')).model.to_dict()).eval()
     out = evidence.alignment_errors(model, dataset, 8)
-    # 2 snippets x 4 non-key frames (k = 4: keyframes 0 and 4) x objects
-    assert out['objects'] >= 2 * 4
+    # 2 snippets x 5 non-key frames (k = 6: keyframe 0) x objects
+    assert out['objects'] >= 2 * 5
     assert out['zero_error'] == pytest.approx(out['motion'])
     assert out['align_error'] >= 0 and out['zero_error'] > 0
     n = model.dfa_align.num_offsets
@@ -246,3 +248,13 @@ def test_data_seed_option_reaches_the_data_spec():
     assert expected['seed'] == 1 and expected['max_speed'] == 6.0
     assert evidence.parse_args([]).data_seed is None
     assert evidence.data_spec(None, None).expected()['seed'] == 0
+
+
+def test_stage_config_prefers_the_config_the_stage_dumped(tmp_path):
+    ckpt = tmp_path / 'seed0' / 'lsts' / 'epoch_18.pth'
+    ckpt.parent.mkdir(parents=True)
+    record = dict(row='lsts', checkpoint=str(ckpt))
+    assert evidence.stage_config(record) == evidence.config_path('lsts')
+    dumped = ckpt.parent / 'lsts_r18_vid_objects.py'
+    dumped.write_text('# with --cfg-options\n')
+    assert evidence.stage_config(record) == str(dumped)

@@ -7,18 +7,23 @@ Usage (the command behind ``docs/lsts_vid_evidence.{md,json,png}``)::
 
 Options: those of :func:`mmtin.study.study_parser` (``--seeds``,
 ``--threads``, ``--work-dir``, ``--out-dir``, ``--data-root``,
-``--resume``, ...), plus ``--epochs`` and ``--latency-repeats``.
+``--resume``, ...), plus ``--epochs``, ``--init-epochs``, ``--speed``,
+``--data-seed`` and ``--latency-repeats``.
 
-Rows (:mod:`mmtin.study`, one stage each, the same data, epochs and seeds):
+Rows (:mod:`mmtin.study`, the same data, epochs and seeds):
 ``configs/lsts_vid/{perframe,lsts,copy}_r18_vid_objects.py``, the
-per-frame detector, LSTS keyframe propagation (k = 4, SRFU + DFA) and the
-same propagation without alignment (copy). They are trained on the
+per-frame detector, LSTS keyframe propagation (k = 6, SRFU + DFA) and the
+same propagation without alignment (copy); each starts from a per-frame
+detector trained ``--init-epochs`` epochs (one per seed, shared by the rows;
+0: from scratch) and trains ``--epochs`` epochs. They are trained on the
 generated VID-style data (``generate_vid_objects_dataset``, written into
 ``--data-root`` if it is missing or empty) and tested on its ``val``
 snippets, each 16-frame snippet one online clip. Reported per run:
 
 * ``vid/mAP_50``, ``vid/mAP`` and ``vid/degraded/mAP_50`` of
-  :class:`~mmtin.evaluation.VIDCocoMetric`;
+  :class:`~mmtin.evaluation.VIDCocoMetric`, and mAP@0.5 on the frames at
+  the LSTS row's keyframe positions and on the others (every row, the same
+  positions);
 * backbone GFLOPs **per frame**: ``clip_features`` (backbone, ``low2high``,
   alignment and fusion: everything but the RPN / RoI heads, which are the
   same in all rows) of one 16-frame test clip by
@@ -55,10 +60,12 @@ METRICS = {'map50': 'vid/mAP_50', 'map': 'vid/mAP',
 #: data of the study: the generator's defaults (48 train / 16 val snippets
 #: of 16 frames, 64 px, 15 % blurred and 15 % occluded frames), seed 0
 DATA_PARAMS = dict(seed=0)
-#: the budget, chosen on a calibration run (other generated data, data seed
-#: 1, its val split; training seed 0): the most epochs for which the three
-#: rows x three seeds fit ~33 min at one thread on the shared 2-core CPU
-EPOCHS = 6
+#: the budget, chosen on calibration runs (other generated data, data seed
+#: 1, its val split; training seed 0; docs/lsts_vid.md): every row starts
+#: from a per-frame detector trained INIT_EPOCHS epochs, then trains EPOCHS
+#: epochs (LSTS on val: 39.1 mAP@0.5 after 6, 55.7 after 18)
+EPOCHS = 18
+INIT_EPOCHS = 6
 
 
 def config_path(row):
@@ -134,6 +141,14 @@ class ClipFeatures(nn.Module):
 
     def forward(self, clip):
         return self.detector.clip_features(clip)
+
+
+def stage_config(record):
+    """The config a record's stage ran with: the one the study dumped next
+    to its checkpoint (``--cfg-options`` applied), else the row's."""
+    dumped = osp.join(osp.dirname(record['checkpoint']),
+                      osp.basename(config_path(record['row'])))
+    return dumped if osp.isfile(dumped) else config_path(record['row'])
 
 
 def load_model(config, checkpoint):
@@ -245,12 +260,13 @@ def measure(records, data_root, repeats=15, log=print):
         if 'error' not in r:
             by_seed.setdefault(r['seed'], []).append(r)
     for seed, recs in by_seed.items():
-        models = {r['row']: load_model(config_path(r['row']),
-                                       r['checkpoint']) for r in recs}
+        models = {r['row']: load_model(stage_config(r), r['checkpoint'])
+                  for r in recs}
         dataset = test_dataset(config_path(recs[0]['row']), data_root)
         clip = preprocess(next(iter(models.values())), dataset[0])
         lat = interleaved_latency(models, clip, repeats)
-        interval = keyframe_interval()
+        interval = (models['lsts'].keyframe_interval if 'lsts' in models
+                    else keyframe_interval())
         for r in recs:
             model = models[r['row']]
             r['values']['gflops'] = backbone_gflops_per_frame(model, clip)
@@ -373,13 +389,15 @@ def parse_args(argv=None):
                         f'{DATA_PARAMS["seed"]}, the study\'s; another one '
                         'calibrates without its test split); use a fresh '
                         '--data-root')
-    parser.add_argument('--init-epochs', type=int, default=None,
+    parser.add_argument('--init-epochs', type=int, default=INIT_EPOCHS,
                         metavar='N',
                         help='start every row from a per-frame detector '
                         'trained N epochs (shared per seed), then train each '
-                        'row --epochs epochs from it (default: every row '
-                        'from scratch)')
+                        f'row --epochs epochs from it (default {INIT_EPOCHS}'
+                        '; 0: every row from scratch)')
     args = parser.parse_args(argv)
+    if args.init_epochs == 0:
+        args.init_epochs = None
     try:  # the study rows' own rules on --epochs / --init-epochs
         build_rows(args.epochs, args.init_epochs)
     except StudyRowError as e:

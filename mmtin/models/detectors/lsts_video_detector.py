@@ -2,10 +2,11 @@
 """LSTS video object detection: keyframes run the whole backbone and update
 a feature memory (SRFU); the other frames run the low-level part only and
 take the memory aligned to them (DFA) (Jiang et al., ECCV 2020)."""
-from typing import Optional
+from typing import Dict, Optional, Sequence
 
 import torch
 from mmaction.registry import MODELS
+from mmengine.structures import BaseDataElement
 from torch import Tensor
 
 from ..utils.resnet_stages import (check_resnet_split, resnet_high_level,
@@ -66,6 +67,13 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             dict(type='LSTSQualityFusion').
         dfa_fusion (dict, optional): The same for DFA. Default:
             dict(type='LSTSQualityFusion').
+        keyframe_loss_weight (float, optional): None: every frame of a
+            training clip weighs the same (keyframes are 1 in
+            ``keyframe_interval`` of them). A float ``w`` in (0, 1): the
+            losses of the keyframes and of the non-key frames are computed
+            apart and summed as ``w * L_key + (1 - w) * L_nonkey``, so the
+            shared heads keep working on the keyframes' own features
+            however few they are. Default: None.
         data_preprocessor (dict, optional): See ``TwoStageFrameDetector``.
         init_cfg (dict, optional): Initialisation config. Default: None.
     """
@@ -85,6 +93,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                      type='LSTSAlign', embed_channels=64, num_offsets=81),
                  srfu_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
                  dfa_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
+                 keyframe_loss_weight: Optional[float] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         name = type(self).__name__
@@ -95,6 +104,12 @@ class LSTSVideoDetector(TwoStageFrameDetector):
         if alignment not in ALIGNMENTS:
             raise ValueError(f'{name}: alignment={alignment!r} must be one '
                              f'of {ALIGNMENTS}')
+        if keyframe_loss_weight is not None and not (
+                isinstance(keyframe_loss_weight, (int, float))
+                and 0 < keyframe_loss_weight < 1):
+            raise ValueError(f'{name}: keyframe_loss_weight must be None or '
+                             f'a number in (0, 1), got '
+                             f'{keyframe_loss_weight!r}')
         needs_low2high = alignment == 'lsts' or dfa_fusion is not None
         if keyframe_interval > 1 and low2high is None:
             raise ValueError(
@@ -105,6 +120,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                          data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
         self.keyframe_interval = keyframe_interval
+        self.keyframe_loss_weight = keyframe_loss_weight
         self.num_low_stages = num_low_stages
         self.alignment = alignment
         self.low2high = self.srfu_align = self.dfa_align = None
@@ -146,6 +162,33 @@ class LSTSVideoDetector(TwoStageFrameDetector):
         if self.dfa_fusion is None:
             return aligned
         return self.dfa_fusion([aligned, cur])
+
+    def loss(self, inputs: Tensor,
+             data_samples: Sequence[BaseDataElement]) -> Dict[str, Tensor]:
+        """RPN and RoI-head losses; with ``keyframe_loss_weight``, those of
+        the keyframes and of the non-key frames weighted apart."""
+        w = self.keyframe_loss_weight
+        clips = self._clips(inputs)
+        n, t = clips.shape[:2]
+        if w is None or self.keyframe_interval == 1 or t == 1:
+            return super().loss(inputs, data_samples)
+        bboxes, labels = self._ground_truth(clips, data_samples)
+        shapes = self._img_shapes(clips, data_samples)
+        feats = self.head_features(clips)
+        losses: Dict[str, Tensor] = {}
+        for weight, key in ((w, True), (1 - w, False)):
+            idx = [i * t + j for i in range(n) for j in range(t)
+                   if (j % self.keyframe_interval == 0) == key]
+            part = feats[idx]
+            gts = [bboxes[i] for i in idx]
+            part_losses = self.rpn_head.loss(part, gts)
+            proposals = self.rpn_head.proposals(part,
+                                                [shapes[i] for i in idx])
+            part_losses.update(self.roi_head.loss(
+                part, proposals, gts, [labels[i] for i in idx]))
+            for name, value in part_losses.items():
+                losses[name] = losses.get(name, 0) + weight * value
+        return losses
 
     def clip_features(self, clips: Tensor) -> Tensor:
         """``[N, T, 3, H, W]`` -> ``[N * T, C, h, w]``, frame by frame in

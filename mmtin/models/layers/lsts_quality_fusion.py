@@ -19,7 +19,12 @@ class LSTSQualityFusion(BaseModule):
     shared quality network (1x1 conv to ``mid_channels``, 3x3 conv to
     ``quality_channels``, 3x3 conv to 1), giving one score map per input;
     a softmax over the inputs at every position gives the weights of a
-    weighted sum.
+    weighted sum. With ``reference=i`` every input is scored together with
+    input ``i`` (the current frame's features): the quality network sees
+    the channel concatenation ``[x_j, x_i]``, so it can tell an input that
+    agrees with the current frame from one that does not (two inputs of
+    the same kind, as SRFU's keyframe features and memory, look equally
+    good on their own).
 
     Args:
         in_channels (int): Channels ``C`` of every input.
@@ -32,6 +37,8 @@ class LSTSQualityFusion(BaseModule):
             convs. Default: None.
         act_cfg (dict): Activation of the first two convs.
             Default: dict(type='ReLU').
+        reference (int, optional): Index of the input every input is
+            scored with; None: each input is scored alone. Default: None.
         init_cfg (dict, optional): Initialisation config. Default: None.
     """
 
@@ -43,17 +50,26 @@ class LSTSQualityFusion(BaseModule):
                  conv_cfg: Optional[dict] = None,
                  norm_cfg: Optional[dict] = None,
                  act_cfg: Optional[dict] = dict(type='ReLU'),
+                 reference: Optional[int] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if isinstance(num_inputs, bool) or not isinstance(
                 num_inputs, int) or num_inputs < 1:
             raise ValueError('LSTSQualityFusion: num_inputs must be an int '
                              f'>= 1, got {num_inputs!r}')
+        if reference is not None and (
+                isinstance(reference, bool) or not isinstance(reference, int)
+                or not 0 <= reference < num_inputs):
+            raise ValueError('LSTSQualityFusion: reference must be None or '
+                             f'an input index in [0, {num_inputs}), got '
+                             f'{reference!r}')
         self.in_channels = in_channels
         self.num_inputs = num_inputs
+        self.reference = reference
         common = dict(conv_cfg=conv_cfg)
+        scored = in_channels * (1 if reference is None else 2)
         self.quality = nn.Sequential(
-            ConvModule(in_channels, mid_channels, 1, norm_cfg=norm_cfg,
+            ConvModule(scored, mid_channels, 1, norm_cfg=norm_cfg,
                        act_cfg=act_cfg, **common),
             ConvModule(mid_channels, quality_channels, 3, padding=1,
                        norm_cfg=norm_cfg, act_cfg=act_cfg, **common),
@@ -103,6 +119,10 @@ class LSTSQualityFusion(BaseModule):
 
     def _weights(self, stacked: Tensor, batch: int) -> Tensor:
         """Softmax over the inputs of the quality scores of ``stacked``."""
+        if self.reference is not None:
+            ref = stacked[self.reference * batch:(self.reference + 1) * batch]
+            stacked = torch.cat(
+                (stacked, ref.repeat(self.num_inputs, 1, 1, 1)), dim=1)
         scores = self.quality(stacked).view(self.num_inputs, batch, 1,
                                             *stacked.shape[2:])
         return scores.softmax(dim=0)

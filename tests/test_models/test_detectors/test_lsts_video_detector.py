@@ -117,10 +117,45 @@ def test_lsts_non_key_frames_follow_hand_computation():
     (dict(alignment='flow'), "alignment='flow' must be one of"),
     (dict(low2high=None), 'low2high is required'),
     (dict(num_low_stages=3), r'num_low_stages=3 must be an int in \[0, 2\]'),
+    (dict(keyframe_loss_weight=1.0), 'keyframe_loss_weight must be None or'),
+    (dict(keyframe_loss_weight='half'), 'keyframe_loss_weight must be'),
 ])
 def test_bad_config_errors(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         build(dict(VIDEO, **kw))
+
+
+def test_keyframe_loss_weight_weighs_keyframes_and_the_others_apart():
+    """w * (losses of the keyframes alone) + (1 - w) * (those of the
+    non-key frames alone), the heads called on each set by hand."""
+    model = build(dict(VIDEO, keyframe_loss_weight=0.25))
+    inputs, samples = clip_samples()  # 2 clips x 3 frames, k = 2
+    torch.manual_seed(3)  # the heads sample anchors and RoIs
+    got = model(inputs, samples, mode='loss')
+    with torch.no_grad():
+        feats = model.head_features(inputs)
+    bboxes = [f.bboxes for s in samples for f in s.gt_instances]
+    labels = [f.labels for s in samples for f in s.gt_instances]
+    torch.manual_seed(3)
+    ref = {}
+    for w, idx in ((0.25, [0, 2, 3, 5]), (0.75, [1, 4])):
+        part = feats[idx]
+        gts = [bboxes[i] for i in idx]
+        losses = model.rpn_head.loss(part, gts)
+        proposals = model.rpn_head.proposals(part, [(32, 32)] * len(idx))
+        losses.update(model.roi_head.loss(part, proposals, gts,
+                                          [labels[i] for i in idx]))
+        for name, value in losses.items():
+            ref[name] = ref.get(name, 0) + w * value
+    assert set(got) == set(ref)
+    for name in got:
+        assert torch.allclose(got[name], ref[name], atol=1e-6), name
+    sum(got.values()).backward()
+    assert model.dfa_align.offsets.grad.abs().sum() > 0
+    # the default weighs every frame the same: another number
+    torch.manual_seed(3)
+    plain = build(VIDEO)(inputs, samples, mode='loss')
+    assert not torch.allclose(plain['loss_cls'], got['loss_cls'])
 
 
 def test_low2high_mismatch_is_named():

@@ -109,6 +109,28 @@ def test_quality_fusion_softmax_over_inputs():
         fusion([torch.randn(2, 5, 5, 4)] * 3)
 
 
+def test_quality_fusion_scores_each_input_with_the_reference():
+    """reference=1: input j's score is the quality network on the channel
+    concatenation [x_j, x_1]; so two inputs that look alike alone get
+    different weights by how they agree with the reference."""
+    fusion = MODELS.build(dict(type='LSTSQualityFusion', in_channels=6,
+                               num_inputs=3, mid_channels=8,
+                               quality_channels=4, reference=1))
+    assert fusion.quality[0].conv.in_channels == 12
+    xs = [torch.randn(2, 6, 5, 4) for _ in range(3)]
+    scores = torch.stack([_quality(fusion, torch.cat((x, xs[1]), 1))
+                          for x in xs])
+    weights = torch.exp(scores) / torch.exp(scores).sum(0)
+    expected = sum(w * x for w, x in zip(weights, xs))
+    torch.testing.assert_close(fusion(xs), expected, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(fusion.quality_weights(xs), weights,
+                               rtol=1e-5, atol=1e-6)
+    for bad in (3, -1, True, 1.0):
+        with pytest.raises(ValueError, match='reference must be None or'):
+            MODELS.build(dict(type='LSTSQualityFusion', in_channels=6,
+                              num_inputs=3, reference=bad))
+
+
 def test_low2high_shapes_and_config_parts():
     l2h = MODELS.build(dict(type='LSTSLow2High', in_channels=8,
                             out_channels=32, mid_channels=16, stride=2,
