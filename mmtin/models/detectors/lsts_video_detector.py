@@ -179,13 +179,9 @@ class LSTSVideoDetector(TwoStageFrameDetector):
         for weight, key in ((w, True), (1 - w, False)):
             idx = [i * t + j for i in range(n) for j in range(t)
                    if (j % self.keyframe_interval == 0) == key]
-            part = feats[idx]
-            gts = [bboxes[i] for i in idx]
-            part_losses = self.rpn_head.loss(part, gts)
-            proposals = self.rpn_head.proposals(part,
-                                                [shapes[i] for i in idx])
-            part_losses.update(self.roi_head.loss(
-                part, proposals, gts, [labels[i] for i in idx]))
+            part_losses = self.head_losses(
+                feats[idx], [bboxes[i] for i in idx],
+                [labels[i] for i in idx], [shapes[i] for i in idx])
             for name, value in part_losses.items():
                 losses[name] = losses.get(name, 0) + weight * value
         return losses

@@ -107,10 +107,17 @@ class TwoStageFrameDetector(BaseModel):
         """RPN and RoI-head losses over every frame of the clips."""
         clips = self._clips(inputs)
         bboxes, labels = self._ground_truth(clips, data_samples)
-        feats = self.head_features(clips)
+        return self.head_losses(self.head_features(clips), bboxes, labels,
+                                self._img_shapes(clips, data_samples))
+
+    def head_losses(self, feats: Tensor, bboxes: Sequence[Tensor],
+                    labels: Sequence[Tensor],
+                    img_shapes: Sequence[Tuple[int, int]]
+                    ) -> Dict[str, Tensor]:
+        """RPN and RoI-head losses of the frames ``feats`` (one set of
+        ground-truth boxes, labels and image shape per frame)."""
         losses = self.rpn_head.loss(feats, bboxes)
-        proposals = self.rpn_head.proposals(
-            feats, self._img_shapes(clips, data_samples))
+        proposals = self.rpn_head.proposals(feats, img_shapes)
         losses.update(self.roi_head.loss(feats, proposals, bboxes, labels))
         return losses
 
