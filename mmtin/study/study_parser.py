@@ -127,8 +127,11 @@ def eval_split_options(args: argparse.Namespace) -> dict:
     """Config options that test every row on ``args.eval_split``.
 
     ``{}`` for the test split (the configs' own); otherwise the test
-    loader reads ``DATA_ROOT/SPLIT.txt``. Only for a single-data study:
-    held-out ``--variants`` are reported on their test split.
+    loader reads ``SPLIT.txt`` of the one data folder of the study (the
+    dev data, or the single variant named by ``--variants``: a variant
+    tuned on is a development variant, and the docs must say so). A study
+    of several variants is refused: held-out tables are reported on their
+    test split.
 
     Args:
         args (argparse.Namespace): Parsed by a :func:`study_parser` with
@@ -140,12 +143,14 @@ def eval_split_options(args: argparse.Namespace) -> dict:
     if args.eval_split == 'test':
         return {}
     variants = getattr(args, 'variants', ['dev'])
-    if list(variant_roots(args.data_root, variants)) != ['']:
+    roots = list(variant_roots(args.data_root, variants).values())
+    if len(roots) != 1:
         raise ValueError(
-            f'--eval-split {args.eval_split} is for tuning on the dev data; '
-            f'held-out --variants {variants} are tested on their test split')
+            f'--eval-split {args.eval_split} is for tuning on one development '
+            f'variant; a study of several --variants {variants} is a '
+            'held-out study, tested on their test split')
     return {'test_dataloader.dataset.ann_file':
-            osp.join(args.data_root, f'{args.eval_split}.txt')}
+            osp.join(roots[0], f'{args.eval_split}.txt')}
 
 
 def setup_study(args: argparse.Namespace) -> str:

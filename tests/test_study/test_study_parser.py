@@ -38,12 +38,17 @@ def test_eval_split_option_points_the_test_loader_at_the_split():
     assert not hasattr(study_parser('t', 'w').parse_args([]), 'eval_split')
 
 
-def test_eval_split_val_refuses_held_out_variants():
+def test_eval_split_val_refuses_a_study_of_several_variants():
     parser = study_parser('t', 'w', data_root='d', variants=['dev', 'a'],
                           eval_split=True)
-    args = parser.parse_args(['--eval-split', 'val', '--variants', 'a'])
-    with pytest.raises(ValueError, match='held-out --variants'):
+    args = parser.parse_args(['--eval-split', 'val', '--variants', 'dev',
+                              'a'])
+    with pytest.raises(ValueError, match='several --variants'):
         eval_split_options(args)
+    # one variant tuned on alone (a second development variant): its val
+    args = parser.parse_args(['--eval-split', 'val', '--variants', 'a'])
+    assert eval_split_options(args)['test_dataloader.dataset.ann_file'] \
+        == 'd_a/val.txt'
     args = parser.parse_args(['--eval-split', 'val'])  # dev alone: fine
     assert eval_split_options(args)['test_dataloader.dataset.ann_file'] \
         == 'd/val.txt'

@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
 from mmcv.cnn import ConvModule
-from mmengine.model import BaseModule
+from mmengine.model import BaseModule, normal_init
 from torch import Tensor
 
 from mmtin.ops import lsts_align, lsts_align_matmul
@@ -80,6 +80,14 @@ class LSTSAlign(BaseModule):
         embed_cfg (dict): Arguments of the embedding ``ConvModule`` besides
             the channels (``kernel_size``, ``conv_cfg``, ``norm_cfg``,
             ``act_cfg``, ...). Default: 1x1 conv, no norm, no activation.
+        embed_init_std (float, optional): None: the embedding convs keep
+            ``ConvModule``'s Kaiming init. A float: their weights start as
+            ``N(0, embed_init_std^2)`` samples and their biases at zero (as
+            new layers of detection codebases of the paper's time start),
+            so the similarities start near zero and the weights near
+            uniform, where the softmax passes gradients to the embeddings;
+            Kaiming-initialised embeddings of large features start with
+            peaked weights. Default: None.
         init_cfg (dict, optional): Initialisation config. Default: None.
     """
 
@@ -92,8 +100,15 @@ class LSTSAlign(BaseModule):
                  normal_std: float = 1.0,
                  share_embedding: bool = False,
                  embed_cfg: Optional[dict] = None,
+                 embed_init_std: Optional[float] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if embed_init_std is not None and (
+                isinstance(embed_init_std, bool)
+                or not isinstance(embed_init_std, (int, float))
+                or not embed_init_std > 0):
+            raise ValueError('LSTSAlign: embed_init_std must be None or a '
+                             f'number > 0, got {embed_init_std!r}')
         if isinstance(num_offsets, bool) or not isinstance(
                 num_offsets, int) or num_offsets < 1:
             raise ValueError('LSTSAlign: num_offsets must be an int >= 1, '
@@ -112,6 +127,20 @@ class LSTSAlign(BaseModule):
         self.embed_cur = ConvModule(in_channels, embed_channels, **cfg)
         self.embed_ref = self.embed_cur if share_embedding else ConvModule(
             in_channels, embed_channels, **cfg)
+        self.embed_init_std = embed_init_std
+        self._init_embeddings()
+
+    def _init_embeddings(self) -> None:
+        if self.embed_init_std is None:
+            return
+        for embed in (self.embed_cur, self.embed_ref):
+            normal_init(embed.conv, mean=0., std=self.embed_init_std, bias=0.)
+
+    def init_weights(self) -> None:
+        """The usual init, then ``embed_init_std`` (the embedding
+        ``ConvModule``s re-initialise themselves on ``init_weights``)."""
+        super().init_weights()
+        self._init_embeddings()
 
     def _initial_offsets(self) -> Tensor:
         init = self.offset_init

@@ -54,6 +54,39 @@ def test_explicit_offsets_and_bad_configs():
         align(torch.randn(1, 3, 5, 5), torch.randn(1, 3, 5, 5))
 
 
+def test_embed_init_std_starts_the_weights_near_uniform():
+    """``embed_init_std`` draws the embedding convs from N(0, std^2) with
+    zero biases, at build time and again after ``init_weights()`` (which
+    re-runs ConvModule's Kaiming init); with large inputs the default
+    embeddings start with peaked weights, the small ones near uniform."""
+    from mmtin.ops import lsts_align
+    torch.manual_seed(0)
+    cfg = dict(type='LSTSAlign', in_channels=64, embed_channels=32,
+               num_offsets=25, grid_radius=2.)
+    small = MODELS.build(dict(cfg, embed_init_std=0.01))
+    for stage in ('built', 'init_weights'):
+        for embed in (small.embed_cur, small.embed_ref):
+            assert 0.008 < embed.conv.weight.std() < 0.012, stage
+            assert embed.conv.bias.abs().max() == 0, stage
+        small.init_weights()
+    default = MODELS.build(cfg)
+    default.init_weights()
+    assert default.embed_cur.conv.weight.std() > 0.1
+    cur, ref = torch.randn(2, 64, 8, 8) * 3, torch.randn(2, 64, 8, 8) * 3
+
+    def max_weight(align):
+        _, w = lsts_align(ref, align.embed_cur(cur), align.embed_ref(ref),
+                          align.offsets, return_weights=True)
+        return w.max(dim=1).values.mean()
+
+    with torch.no_grad():
+        assert max_weight(small) < 0.1  # uniform: 1 / 25
+        assert max_weight(default) > 0.5
+    for bad in (0, -0.1, True, '0.01'):
+        with pytest.raises(ValueError, match='embed_init_std'):
+            MODELS.build(dict(cfg, embed_init_std=bad))
+
+
 def test_align_embeds_then_weights_samples():
     """One offset at zero returns the reference features whatever the
     embeddings; a shared embedding is one module."""
