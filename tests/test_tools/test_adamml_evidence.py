@@ -130,5 +130,11 @@ def test_claims_and_tables_per_held_out_variant():
     options = ev.build_rows(args)[0].stages[-1].cfg_options
     assert all(key != 'test_dataloader.dataset.ann_file'
                for key, _ in options)
-    with pytest.raises(SystemExit):
-        ev.parse_args(['--variants', 'sweep_shape', '--eval-split', 'val'])
+    with pytest.raises(SystemExit):  # several variants: a held-out study
+        ev.parse_args(['--variants', 'sweep_shape', 'bursts_shape',
+                       '--eval-split', 'val'])
+    # one variant tuned on (a development variant): tested on its val split
+    args = ev.parse_args(['--variants', 'sweep_shape', '--eval-split', 'val',
+                          '--data-root', 'd'])
+    assert ('test_dataloader.dataset.ann_file', 'd_sweep_shape/val.txt') in [
+        tuple(o) for o in ev.build_rows(args)[0].stages[-1].cfg_options]

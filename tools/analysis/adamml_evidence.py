@@ -39,7 +39,9 @@ audio use falls mostly on the classes the sound decides.
 
 ``--eval-split val --models adamml`` trains and evaluates AdaMML alone on the
 validation split (metrics only, no claim check): the way the demo
-settings were chosen, without looking at the test split.
+settings were chosen, without looking at the test split. With one named
+``--variants V`` it uses V's val split (V is then a development variant);
+a study of several variants is held-out and refuses it.
 """
 import os.path as osp
 
