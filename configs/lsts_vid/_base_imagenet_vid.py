@@ -53,7 +53,7 @@ val_dataloader = dict(
         pipeline=[dict(type='LoadVIDFrames', scale=scale),
                   dict(type='PackVIDInputs')]))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='VIDCocoMetric')
+val_evaluator = dict(type='VIDCocoMetric', keyframe_interval=keyframe_interval)
 test_evaluator = val_evaluator
 
 model = dict(

@@ -3,4 +3,4 @@
 # copied to the non-key frames and into SRFU as it is).
 _base_ = ['./_base_vid_objects.py']
 
-model = dict(keyframe_interval=6, alignment='copy')
+model = dict(alignment='copy')

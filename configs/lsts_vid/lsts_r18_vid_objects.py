@@ -4,4 +4,4 @@
 # the memory aligned by LSTS and fused by DFA.
 _base_ = ['./_base_vid_objects.py']
 
-model = dict(keyframe_interval=6, alignment='lsts')
+model = dict(alignment='lsts')

@@ -85,3 +85,30 @@ def test_no_detection_scores_zero():
                                      scores=torch.zeros(0),
                                      labels=torch.zeros(0, dtype=torch.long))]
     assert evaluate([s])['vid/mAP_50'] == 0.
+
+
+def test_keyframe_subsets_split_each_clip_by_position():
+    """k = 2 over two clips of 3 frames: positions 0 and 2 of *each* clip
+    are keyframes. Right on those, nothing elsewhere: keyframe mAP 1,
+    non-key 0 (with positions counted over both clips, the second clip's
+    first frame would be non-key and score there)."""
+    def clip(video):
+        frames = [([BOX_A], [0], [BOX_A] if t % 2 == 0 else [],
+                   [0.9] if t % 2 == 0 else [],
+                   [0] if t % 2 == 0 else [], '') for t in range(3)]
+        s = sample(frames)
+        s.set_metainfo(dict(frame_ids=[f'{video}/{t}' for t in range(3)]))
+        return s
+
+    metric = METRICS.build(dict(type='VIDCocoMetric', keyframe_interval=2))
+    metric.dataset_meta = dict(classes=('a', ))
+    metric.process({}, [clip('v1').to_dict(), clip('v2').to_dict()])
+    out = metric.evaluate(2)
+    assert out['vid/keyframe/mAP_50'] == pytest.approx(1.0)
+    assert out['vid/nonkey/mAP_50'] == 0.
+    assert out['vid/mAP_50'] == pytest.approx(4 / 6, abs=0.02)
+    # without the option there are no such subsets
+    assert not any('keyframe' in k for k in evaluate([clip('v3')]))
+    for bad in (0, 1.5, True, '2'):
+        with pytest.raises(ValueError, match='keyframe_interval'):
+            METRICS.build(dict(type='VIDCocoMetric', keyframe_interval=bad))

@@ -258,3 +258,17 @@ def test_stage_config_prefers_the_config_the_stage_dumped(tmp_path):
     dumped = ckpt.parent / 'lsts_r18_vid_objects.py'
     dumped.write_text('# with --cfg-options\n')
     assert evidence.stage_config(record) == str(dumped)
+
+
+def test_recorded_maps_read_the_test_runs_keyframe_subsets(tmp_path):
+    """The demo configs test with VIDCocoMetric(keyframe_interval=6), so
+    the positions' mAP comes from the stage's own test metrics; a record
+    without them, or of another interval, is predicted again (None)."""
+    record = dict(row='lsts', checkpoint=str(tmp_path / 'epoch_1.pth'),
+                  metrics={'vid/keyframe/mAP_50': 0.7,
+                           'vid/nonkey/mAP_50': 0.4})
+    assert evidence.keyframe_interval() == 6
+    assert evidence.recorded_maps(record, 6) == dict(key_map50=0.7,
+                                                     nonkey_map50=0.4)
+    assert evidence.recorded_maps(record, 4) is None
+    assert evidence.recorded_maps(dict(record, metrics={}), 6) is None

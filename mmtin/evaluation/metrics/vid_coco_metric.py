@@ -85,12 +85,34 @@ class VIDCocoMetric(BaseMetric):
     and ``<subset>/mAP``/``<subset>/mAP_50`` for the ``degraded`` frames
     (any degradation) and each kind (``blur``, ``occlusion``) present.
 
+    With ``keyframe_interval=k`` it also reports ``keyframe/...`` and
+    ``nonkey/...``: the frames at positions ``t % k == 0`` of their test
+    clip (where a keyframe detector such as ``LSTSVideoDetector`` runs the
+    whole backbone; the memory restarts with every clip) and the others.
+    The positions are those of the frames in each test sample, so the same
+    split applies to any detector, e.g. the per-frame control.
+
     Args:
+        keyframe_interval (int, optional): ``k`` of the keyframe /
+            non-key subsets; None: no such subsets. Default: None.
         collect_device (str): Default: 'cpu'.
         prefix (str, optional): Metric prefix. Default: 'vid'.
     """
 
     default_prefix = 'vid'
+
+    def __init__(self,
+                 keyframe_interval: Optional[int] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if keyframe_interval is not None and (
+                isinstance(keyframe_interval, bool)
+                or not isinstance(keyframe_interval, int)
+                or keyframe_interval < 1):
+            raise ValueError('VIDCocoMetric: keyframe_interval must be None '
+                             f'or an int >= 1, got {keyframe_interval!r}')
+        self.keyframe_interval = keyframe_interval
 
     def process(self, data_batch, data_samples: Sequence) -> None:
         """Keep every frame's boxes (numpy, original pixels), one list per
@@ -103,10 +125,10 @@ class VIDCocoMetric(BaseMetric):
             frame_ids = meta.get('frame_ids', [None] * len(gts))
             degradations = meta.get('degradations', [''] * len(gts))
             frames = []  # one result per sample: the evaluator counts them
-            for fid, degr, gt, pred in zip(frame_ids, degradations, gts,
-                                           preds):
+            for t, (fid, degr, gt, pred) in enumerate(
+                    zip(frame_ids, degradations, gts, preds)):
                 frames.append(dict(
-                    frame_id=fid, degradation=degr,
+                    frame_id=fid, degradation=degr, position=t,
                     gt_bboxes=_numpy(_get(gt, 'bboxes')).reshape(-1, 4) /
                     scale,
                     gt_labels=_numpy(_get(gt, 'labels')),
@@ -116,7 +138,8 @@ class VIDCocoMetric(BaseMetric):
             self.results.append(frames)
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        """mAP overall and per subset of degraded frames."""
+        """mAP overall, per subset of degraded frames and, with
+        ``keyframe_interval``, at keyframe and non-key positions."""
         results = [frame for sample in results for frame in sample]
         seen = set()
         for r in results:
@@ -131,10 +154,16 @@ class VIDCocoMetric(BaseMetric):
         top = max((int(x.max()) + 1 for x in labels if x.size), default=1)
         num_classes = max(len(classes) if classes else 0, top)
         metrics = coco_map(results, num_classes)
-        for subset in SUBSETS:
-            ids = [i for i, r in enumerate(results)
-                   if (r['degradation'] != '' if subset == 'degraded' else
-                       r['degradation'] == subset)]
+        subsets = {subset: [i for i, r in enumerate(results)
+                            if (r['degradation'] != '' if subset == 'degraded'
+                                else r['degradation'] == subset)]
+                   for subset in SUBSETS}
+        k = self.keyframe_interval
+        if k is not None:
+            for subset, key in (('keyframe', True), ('nonkey', False)):
+                subsets[subset] = [i for i, r in enumerate(results)
+                                   if (r['position'] % k == 0) == key]
+        for subset, ids in subsets.items():
             if ids:
                 for key, value in coco_map(results, num_classes,
                                            ids).items():
