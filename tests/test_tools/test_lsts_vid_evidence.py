@@ -272,3 +272,42 @@ def test_recorded_maps_read_the_test_runs_keyframe_subsets(tmp_path):
                                                      nonkey_map50=0.4)
     assert evidence.recorded_maps(record, 4) is None
     assert evidence.recorded_maps(dict(record, metrics={}), 6) is None
+
+
+def test_dfa_path_maps_replace_the_fusion_by_each_input(tmp_path):
+    """A stub detector that is right exactly when DFA returns the frame's
+    own features: 1 with low2high alone, 0 with the memory alone; the
+    model's own dfa is back afterwards."""
+    from mmengine.structures import InstanceData
+
+    import mmtin  # noqa: F401
+    from mmtin.datasets.synthetic import generate_vid_objects_dataset
+    init_default_scope('mmaction')
+    generate_vid_objects_dataset(str(tmp_path), num_videos=(1, 2),
+                                 frames=6, seed=3)
+    dataset = evidence.test_dataset(evidence.config_path('lsts'),
+                                    str(tmp_path))
+
+    class Stub:
+        dfa_align = None
+
+        def dfa(self, cur, memory):
+            return 'fused'
+
+        def test_step(self, data):
+            right = self.dfa('cur', 'memory') == 'cur'
+            for s in data['data_samples']:
+                s.pred_instances = [
+                    InstanceData(bboxes=g.bboxes, labels=g.labels,
+                                 scores=torch.ones(len(g.labels)))
+                    if right else
+                    InstanceData(bboxes=torch.zeros(0, 4),
+                                 labels=torch.zeros(0, dtype=torch.long),
+                                 scores=torch.zeros(0))
+                    for g in s.gt_instances]
+            return data['data_samples']
+
+    stub = Stub()
+    assert evidence.dfa_path_maps(stub, dataset, 3) == dict(
+        low2high_nonkey_map50=pytest.approx(1.0), memory_nonkey_map50=0.0)
+    assert stub.dfa('cur', 'memory') == 'fused'

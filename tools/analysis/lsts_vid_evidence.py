@@ -247,6 +247,31 @@ def keyframe_maps(model, dataset, interval):
                 nonkey_map50=values.get('nonkey/mAP_50', 0.))
 
 
+def dfa_path_maps(model, dataset, interval):
+    """mAP@0.5 on the non-key positions with DFA's output replaced by one
+    of its two inputs: the frame's own ``low2high`` features
+    (``low2high_nonkey_map50``) or the aligned memory
+    (``memory_nonkey_map50``). Which of the two a propagation row's
+    non-key detections stand on."""
+    def only(path):
+        def dfa(cur, memory):
+            if path == 'low2high':
+                return cur
+            return memory if model.dfa_align is None else model.dfa_align(
+                cur, memory, memory)
+        return dfa
+
+    out = {}
+    for path in ('low2high', 'memory'):
+        model.dfa = only(path)
+        try:
+            out[f'{path}_nonkey_map50'] = keyframe_maps(
+                model, dataset, interval)['nonkey_map50']
+        finally:
+            del model.dfa
+    return out
+
+
 def recorded_maps(record, interval):
     """``key_map50`` / ``nonkey_map50`` from a record's test metrics, when
     its stage tested with ``VIDCocoMetric(keyframe_interval=interval)``
@@ -264,9 +289,10 @@ def recorded_maps(record, interval):
 
 def measure(records, data_root, repeats=15, log=print):
     """Add ``gflops``, ``feat_ms``, ``det_ms``, ``key_map50`` /
-    ``nonkey_map50`` (at the LSTS row's keyframe positions) (and for LSTS
-    ``align_error``, ``zero_error``, ``motion``) to each finished record's
-    ``values``, seed by seed."""
+    ``nonkey_map50`` (at the LSTS row's keyframe positions), for the
+    propagation rows ``low2high_nonkey_map50`` / ``memory_nonkey_map50``
+    (:func:`dfa_path_maps`) and for LSTS ``align_error``, ``zero_error``,
+    ``motion``, ... to each finished record's ``values``, seed by seed."""
     by_seed = {}
     for r in records:
         if 'error' not in r:
@@ -285,6 +311,8 @@ def measure(records, data_root, repeats=15, log=print):
             r['values'].update(lat[r['row']])
             r['values'].update(recorded_maps(r, interval) or keyframe_maps(
                 model, dataset, interval))
+            if model.keyframe_interval > 1 and model.low2high is not None:
+                r['values'].update(dfa_path_maps(model, dataset, interval))
             if r['row'] == 'lsts':
                 r['values'].update(alignment_errors(
                     model, dataset, model.rpn_head.stride))
@@ -355,6 +383,28 @@ def alignment_table(report):
                                        for v in s['per_seed'].values()),
                      mean_std(s, digits)])
     return markdown_table(['reading', 'per seed', 'mean ± std'], rows)
+
+
+def dfa_path_table(report):
+    """Non-key mAP@0.5 of the propagation rows as trained and with DFA's
+    output replaced by one of its inputs (:func:`dfa_path_maps`)."""
+    rows = []
+    for row, label in row_labels().items():
+        try:  # the per-frame row, and studies measured before, have none
+            if not report.stats(row, 'low2high_nonkey_map50')['n']:
+                continue
+        except KeyError:
+            continue
+        rows.append([label] + [
+            _pct(report.stats(row, key, scale=100))
+            for key in ('nonkey_map50', 'low2high_nonkey_map50',
+                        'memory_nonkey_map50')])
+    if not rows:
+        return ''
+    return markdown_table(
+        ['model', 'non-key mAP@0.5, as trained',
+         "DFA output = the frame's own low2high features",
+         'DFA output = the aligned memory'], rows)
 
 
 def claims(report, within=1.5, margin=5.0):
@@ -465,6 +515,12 @@ def main(argv=None):
                'Distance (feature cells, 8 px) between DFA\'s expected '
                'displacement and each object\'s true motion to its keyframe, '
                'over every object of every non-key test frame.']
+    paths = dfa_path_table(report)
+    if paths:
+        md += ['', '## What the non-key frames are detected from', '', paths,
+               '', 'mAP@0.5 on the non-key test frames, mean ± std over '
+               'seeds, with DFA\'s fused output (as trained) or one of its '
+               'two inputs alone, the trained models otherwise unchanged.']
     checks = claims(report) if report.complete() else []
 
     def plot(path):

@@ -74,6 +74,12 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             apart and summed as ``w * L_key + (1 - w) * L_nonkey``, so the
             shared heads keep working on the keyframes' own features
             however few they are. Default: None.
+        dfa_memory_dropout (float): In training, the share of non-key
+            frames (drawn per frame) whose DFA output is the frame's own
+            ``low2high`` features, the aligned memory left out; in eval no
+            frame. Not in the paper: with the memory always at hand the
+            fusion can lean on it and leave ``low2high`` undertrained
+            (docs/lsts_vid.md). Needs ``dfa_fusion``. Default: 0.
         data_preprocessor (dict, optional): See ``TwoStageFrameDetector``.
         init_cfg (dict, optional): Initialisation config. Default: None.
     """
@@ -94,6 +100,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                  srfu_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
                  dfa_fusion: Optional[dict] = dict(type='LSTSQualityFusion'),
                  keyframe_loss_weight: Optional[float] = None,
+                 dfa_memory_dropout: float = 0.,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         name = type(self).__name__
@@ -110,6 +117,15 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             raise ValueError(f'{name}: keyframe_loss_weight must be None or '
                              f'a number in (0, 1), got '
                              f'{keyframe_loss_weight!r}')
+        if isinstance(dfa_memory_dropout, bool) or not isinstance(
+                dfa_memory_dropout, (int, float)) or not (
+                    0 <= dfa_memory_dropout < 1):
+            raise ValueError(f'{name}: dfa_memory_dropout must be a number '
+                             f'in [0, 1), got {dfa_memory_dropout!r}')
+        if dfa_memory_dropout and dfa_fusion is None:
+            raise ValueError(f'{name}: dfa_memory_dropout needs dfa_fusion '
+                             '(without it a non-key frame has only the '
+                             'memory)')
         needs_low2high = alignment == 'lsts' or dfa_fusion is not None
         if keyframe_interval > 1 and low2high is None:
             raise ValueError(
@@ -121,6 +137,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                          init_cfg=init_cfg)
         self.keyframe_interval = keyframe_interval
         self.keyframe_loss_weight = keyframe_loss_weight
+        self.dfa_memory_dropout = float(dfa_memory_dropout)
         self.num_low_stages = num_low_stages
         self.alignment = alignment
         self.low2high = self.srfu_align = self.dfa_align = None
@@ -161,7 +178,11 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             cur, memory, memory)
         if self.dfa_fusion is None:
             return aligned
-        return self.dfa_fusion([aligned, cur])
+        fused = self.dfa_fusion([aligned, cur])
+        if self.training and self.dfa_memory_dropout > 0:
+            drop = torch.rand(len(cur), 1, 1, 1, device=cur.device)
+            fused = torch.where(drop < self.dfa_memory_dropout, cur, fused)
+        return fused
 
     def loss(self, inputs: Tensor,
              data_samples: Sequence[BaseDataElement]) -> Dict[str, Tensor]:

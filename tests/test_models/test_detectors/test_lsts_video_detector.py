@@ -119,6 +119,9 @@ def test_lsts_non_key_frames_follow_hand_computation():
     (dict(num_low_stages=3), r'num_low_stages=3 must be an int in \[0, 2\]'),
     (dict(keyframe_loss_weight=1.0), 'keyframe_loss_weight must be None or'),
     (dict(keyframe_loss_weight='half'), 'keyframe_loss_weight must be'),
+    (dict(dfa_memory_dropout=1.0), r'dfa_memory_dropout must be a number'),
+    (dict(dfa_memory_dropout=0.5, dfa_fusion=None),
+     'dfa_memory_dropout needs dfa_fusion'),
 ])
 def test_bad_config_errors(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -156,6 +159,33 @@ def test_keyframe_loss_weight_weighs_keyframes_and_the_others_apart():
     torch.manual_seed(3)
     plain = build(VIDEO)(inputs, samples, mode='loss')
     assert not torch.allclose(plain['loss_cls'], got['loss_cls'])
+
+
+def test_dfa_memory_dropout_gives_dropped_frames_their_own_features():
+    """In training, each non-key frame is either the fusion by hand or its
+    low2high features alone (dropped), about the given share of them; in
+    eval none is dropped; the keyframes never change."""
+    model = build(dict(VIDEO, dfa_memory_dropout=0.5))
+    model.eval()  # fixed BN statistics, dropout still keyed on .training
+    inputs = torch.randn(8, 2, 3, 32, 32)
+    bb = model.backbone
+    with torch.no_grad():
+        x = inputs[:, 1]
+        cur = model.low2high(
+            bb.layer1(bb.maxpool(bb.relu(bb.norm1(bb.conv1(x))))))
+        mem = model.clip_features(inputs[:, :1])
+        fused = model.dfa_fusion([model.dfa_align(cur, mem, mem), cur])
+        assert torch.allclose(model.clip_features(inputs)[1::2], fused,
+                              atol=1e-5)
+        model.dfa_fusion.training = model.training = True  # dropout on
+        torch.manual_seed(0)
+        got = model.clip_features(inputs)
+    non_key = got[1::2]
+    dropped = [torch.allclose(g, c, atol=1e-5) for g, c in zip(non_key, cur)]
+    kept = [torch.allclose(g, f, atol=1e-5) for g, f in zip(non_key, fused)]
+    assert all(d != k for d, k in zip(dropped, kept))
+    assert 1 <= sum(dropped) <= 7
+    assert torch.allclose(got[::2], mem, atol=1e-5)
 
 
 def test_low2high_mismatch_is_named():
