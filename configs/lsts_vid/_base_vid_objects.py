@@ -110,7 +110,9 @@ model = dict(
     dfa_align=dict(
         type='LSTSAlign', embed_channels=32, num_offsets=25,
         grid_radius=2., embed_init_std=0.1),
-    srfu_fusion=dict(type='LSTSQualityFusion', mid_channels=32),
+    # SRFU scores the memory and the keyframe each together with the
+    # keyframe (reference=0; chosen on calibration data, by 0.1 points)
+    srfu_fusion=dict(type='LSTSQualityFusion', mid_channels=32, reference=0),
     dfa_fusion=dict(type='LSTSQualityFusion', mid_channels=32),
     # half the non-key training frames get their own low2high features
     # alone, so that low2high learns as well as the aligned memory (not in
