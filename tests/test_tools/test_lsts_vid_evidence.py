@@ -169,18 +169,24 @@ def test_alignment_errors_on_generated_snippets(tmp_path):
     assert 0 < out['memory_weight'] < 1
 
 
-def test_keyframe_maps_split_the_frames_by_position(tmp_path):
-    """A model that returns the ground truth on keyframe positions and
-    nothing elsewhere scores 1 there and 0 on the other positions."""
-    from mmengine.structures import InstanceData
-
+def _six_frame_test_dataset(tmp_path):
+    """The test split of a generated VID dataset: 2 snippets of 6
+    frames."""
     import mmtin  # noqa: F401
     from mmtin.datasets.synthetic import generate_vid_objects_dataset
     init_default_scope('mmaction')
     generate_vid_objects_dataset(str(tmp_path), num_videos=(1, 2),
                                  frames=6, seed=3)
-    dataset = evidence.test_dataset(evidence.config_path('lsts'),
-                                    str(tmp_path))
+    return evidence.test_dataset(evidence.config_path('lsts'),
+                                 str(tmp_path))
+
+
+def test_keyframe_maps_split_the_frames_by_position(tmp_path):
+    """A model that returns the ground truth on keyframe positions and
+    nothing elsewhere scores 1 there and 0 on the other positions."""
+    from mmengine.structures import InstanceData
+
+    dataset = _six_frame_test_dataset(tmp_path)
 
     class KeyOnly:
         def test_step(self, data):
@@ -280,13 +286,7 @@ def test_dfa_path_maps_replace_the_fusion_by_each_input(tmp_path):
     model's own dfa is back afterwards."""
     from mmengine.structures import InstanceData
 
-    import mmtin  # noqa: F401
-    from mmtin.datasets.synthetic import generate_vid_objects_dataset
-    init_default_scope('mmaction')
-    generate_vid_objects_dataset(str(tmp_path), num_videos=(1, 2),
-                                 frames=6, seed=3)
-    dataset = evidence.test_dataset(evidence.config_path('lsts'),
-                                    str(tmp_path))
+    dataset = _six_frame_test_dataset(tmp_path)
 
     class Stub:
         dfa_align = None
