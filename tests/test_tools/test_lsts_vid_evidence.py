@@ -289,7 +289,8 @@ def test_dfa_path_maps_replace_the_fusion_by_each_input(tmp_path):
     dataset = _six_frame_test_dataset(tmp_path)
 
     class Stub:
-        dfa_align = None
+        def dfa_aligned(self, cur, memory):
+            return memory
 
         def dfa(self, cur, memory):
             return 'fused'

@@ -255,10 +255,8 @@ def dfa_path_maps(model, dataset, interval):
     non-key detections stand on."""
     def only(path):
         def dfa(cur, memory):
-            if path == 'low2high':
-                return cur
-            return memory if model.dfa_align is None else model.dfa_align(
-                cur, memory, memory)
+            return cur if path == 'low2high' else model.dfa_aligned(
+                cur, memory)
         return dfa
 
     out = {}

@@ -11,6 +11,7 @@ from torch import Tensor
 
 from ..utils.resnet_stages import (check_resnet_split, resnet_high_level,
                                    resnet_low_level)
+from ..utils.validators import check_int
 from .two_stage_frame_detector import TwoStageFrameDetector
 
 ALIGNMENTS = ('lsts', 'copy')
@@ -104,10 +105,7 @@ class LSTSVideoDetector(TwoStageFrameDetector):
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         name = type(self).__name__
-        if isinstance(keyframe_interval, bool) or not isinstance(
-                keyframe_interval, int) or keyframe_interval < 1:
-            raise ValueError(f'{name}: keyframe_interval must be an int >= '
-                             f'1, got {keyframe_interval!r}')
+        check_int(keyframe_interval, 'keyframe_interval', name)
         if alignment not in ALIGNMENTS:
             raise ValueError(f'{name}: alignment={alignment!r} must be one '
                              f'of {ALIGNMENTS}')
@@ -171,11 +169,16 @@ class LSTSVideoDetector(TwoStageFrameDetector):
             feat, memory)
         return self.srfu_fusion([feat, aligned])
 
+    def dfa_aligned(self, cur: Optional[Tensor], memory: Tensor) -> Tensor:
+        """The memory aligned to a non-key frame whose ``low2high`` output
+        is ``cur`` (the memory as it is for ``alignment='copy'``)."""
+        return memory if self.dfa_align is None else self.dfa_align(
+            cur, memory, memory)
+
     def dfa(self, cur: Optional[Tensor], memory: Tensor) -> Tensor:
         """Features of a non-key frame from its ``low2high`` output
         ``cur`` and the memory."""
-        aligned = memory if self.dfa_align is None else self.dfa_align(
-            cur, memory, memory)
+        aligned = self.dfa_aligned(cur, memory)
         if self.dfa_fusion is None:
             return aligned
         fused = self.dfa_fusion([aligned, cur])
