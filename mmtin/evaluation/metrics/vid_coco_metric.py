@@ -11,6 +11,8 @@ from mmengine.evaluator import BaseMetric
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from mmtin.models.utils.validators import check_int
+
 #: Frame subsets reported besides ``all``: any degradation, then each kind.
 SUBSETS = ('degraded', 'blur', 'occlusion')
 
@@ -106,12 +108,8 @@ class VIDCocoMetric(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        if keyframe_interval is not None and (
-                isinstance(keyframe_interval, bool)
-                or not isinstance(keyframe_interval, int)
-                or keyframe_interval < 1):
-            raise ValueError('VIDCocoMetric: keyframe_interval must be None '
-                             f'or an int >= 1, got {keyframe_interval!r}')
+        if keyframe_interval is not None:
+            check_int(keyframe_interval, 'keyframe_interval', 'VIDCocoMetric')
         self.keyframe_interval = keyframe_interval
 
     def process(self, data_batch, data_samples: Sequence) -> None:

@@ -11,6 +11,7 @@ from mmengine.model import BaseModule, normal_init
 from torch import Tensor
 
 from mmtin.ops import lsts_align, lsts_align_matmul
+from ..utils.validators import check_int
 
 OffsetInit = Union[str, Sequence[Sequence[float]], Tensor]
 
@@ -109,10 +110,7 @@ class LSTSAlign(BaseModule):
                 or not embed_init_std > 0):
             raise ValueError('LSTSAlign: embed_init_std must be None or a '
                              f'number > 0, got {embed_init_std!r}')
-        if isinstance(num_offsets, bool) or not isinstance(
-                num_offsets, int) or num_offsets < 1:
-            raise ValueError('LSTSAlign: num_offsets must be an int >= 1, '
-                             f'got {num_offsets!r}')
+        check_int(num_offsets, 'num_offsets', 'LSTSAlign')
         self.in_channels = in_channels
         self.embed_channels = embed_channels
         self.num_offsets = num_offsets
